@@ -1,0 +1,152 @@
+/**
+ * The YAML config file's schema. Validated once at start-up (load-config.ts); every field has a default
+ * where a sensible one exists, so a minimal file is a few lines.
+ */
+import Type, { type Static } from 'typebox';
+
+export const SCOPES = ['send', 'devices', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+const Match = Type.Object(
+  {
+    platform: Type.Optional(Type.String({ minLength: 1 })),
+    brand: Type.Optional(Type.String({ minLength: 1 })),
+    model: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+/** A per-device-type rule: platform/brand/model globs ('*' wildcard, case-insensitive). */
+export const RoutingRuleSchema = Type.Object(
+  {
+    match: Match,
+    prefer: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    pin: Type.Optional(Type.String({ minLength: 1 })),
+    allow: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    deny: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    deadlineMs: Type.Optional(Type.Integer({ minimum: 100 })),
+    policy: Type.Optional(Type.Union([Type.Literal('thompson'), Type.Literal('ucb'), Type.Literal('greedy')])),
+    exploration: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type RoutingRuleConfig = Static<typeof RoutingRuleSchema>;
+
+const ApiKey = Type.Object(
+  {
+    name: Type.Optional(Type.String()),
+    key: Type.String({ minLength: 16 }),
+    scopes: Type.Array(Type.Union(SCOPES.map((s) => Type.Literal(s))), { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+const LatencyRange = Type.Object(
+  { min: Type.Integer({ minimum: 0 }), max: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
+
+/** Simulated delivery for one device class; see providers/sandbox. */
+const SandboxBehaviour = Type.Object(
+  {
+    acceptRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    deliveryRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    latencyMs: Type.Optional(LatencyRange),
+  },
+  { additionalProperties: false },
+);
+
+export const SandboxOptionsSchema = Type.Object(
+  {
+    acceptRate: Type.Number({ minimum: 0, maximum: 1, default: 0.99 }),
+    deliveryRate: Type.Number({ minimum: 0, maximum: 1, default: 0.9 }),
+    latencyMs: Type.Object(
+      { min: Type.Integer({ minimum: 0, default: 20 }), max: Type.Integer({ minimum: 0, default: 200 }) },
+      { additionalProperties: false, default: {} },
+    ),
+    byDevice: Type.Array(
+      Type.Object({ match: Match, behaviour: SandboxBehaviour }, { additionalProperties: false }),
+      { default: [] },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SandboxOptions = Static<typeof SandboxOptionsSchema>;
+
+/**
+ * One provider of an app. `sandbox` present → simulated; otherwise the live adapter validates the
+ * remaining fields (credentials, endpoint) itself.
+ */
+const ProviderEntry = Type.Object(
+  { sandbox: Type.Optional(SandboxOptionsSchema) },
+  { additionalProperties: true },
+);
+
+const App = Type.Object(
+  {
+    apiKeys: Type.Array(ApiKey, { minItems: 1 }),
+    providers: Type.Record(Type.String(), ProviderEntry, { default: {} }),
+    rules: Type.Array(RoutingRuleSchema, { default: [] }),
+    /** Where invalid tokens are reported (JSON POST with `X-Pushmux-Secret`). */
+    feedback: Type.Optional(
+      Type.Object(
+        { url: Type.String({ minLength: 1 }), secret: Type.String({ minLength: 8 }) },
+        { additionalProperties: false },
+      ),
+    ),
+    defaults: Type.Object(
+      {
+        ttlSeconds: Type.Integer({ minimum: 0, maximum: 2_419_200, default: 86_400 }),
+        ackDeadlineMs: Type.Integer({ minimum: 100, default: 30_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type AppConfig = Static<typeof App>;
+
+export const ConfigSchema = Type.Object(
+  {
+    server: Type.Object(
+      {
+        port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8080 }),
+        host: Type.String({ default: '0.0.0.0' }),
+        bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+        batchBodyLimitBytes: Type.Integer({ minimum: 1024, default: 16_777_216 }),
+        logLevel: Type.Union(
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+          { default: 'info' },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    redis: Type.Object(
+      {
+        /** Absent → the embedded memory stores (one process, nothing survives a restart). */
+        url: Type.Optional(Type.String({ minLength: 1 })),
+        keyPrefix: Type.String({ minLength: 1, default: 'pm' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    pipeline: Type.Object(
+      {
+        /** Deliveries a process works on at once. */
+        concurrency: Type.Integer({ minimum: 1, default: 256 }),
+        /** Devices per queued job: one job fans out to this many deliveries. */
+        devicesPerJob: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
+        /** A job held this long by a silent worker is taken over by another. */
+        reclaimIdleMs: Type.Integer({ minimum: 1000, default: 60_000 }),
+        /** How long notifications and their timelines are kept. */
+        retentionSeconds: Type.Integer({ minimum: 60, default: 604_800 }),
+        idempotencyTtlSeconds: Type.Integer({ minimum: 60, default: 86_400 }),
+        /** Bounded tries of one provider step on transient errors. */
+        maxTriesPerStep: Type.Integer({ minimum: 1, maximum: 10, default: 3 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    apps: Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }), App, { default: {} }),
+  },
+  { additionalProperties: false },
+);
+export type GatewayConfig = Static<typeof ConfigSchema>;

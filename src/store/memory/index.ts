@@ -1,0 +1,20 @@
+import type { Stores } from '../ports.js';
+import { MemoryDeviceStore } from './memory-device-store.js';
+import { MemoryJobQueue } from './memory-job-queue.js';
+import { MemoryNotificationStore } from './memory-notification-store.js';
+
+export * from './memory-device-store.js';
+export * from './memory-job-queue.js';
+export * from './memory-notification-store.js';
+
+/** The embedded default's stores: one process, nothing survives a restart. */
+export function createMemoryStores(now: () => number = Date.now): Stores {
+  const queue = new MemoryJobQueue(now);
+  return {
+    kind: 'memory',
+    devices: new MemoryDeviceStore(),
+    notifications: new MemoryNotificationStore(queue, now),
+    queue,
+    health: { async ping() {}, async close() { queue.wakeAll(); } },
+  };
+}

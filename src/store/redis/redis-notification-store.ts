@@ -1,0 +1,66 @@
+import type { Redis } from 'ioredis';
+import type { AcceptResult, NotificationStore } from '../ports.js';
+import type { DeliveryRecord, NotificationRecord } from '../records.js';
+import { guard } from './guard.js';
+import type { RedisKeys } from './redis-keys.js';
+import type { StoreScripts } from './redis-scripts.js';
+
+/**
+ * Notifications as JSON strings with a retention TTL; delivery states as one hash per notification
+ * (field = device id), so a status read is one HGETALL.
+ */
+export class RedisNotificationStore implements NotificationStore {
+  constructor(
+    private readonly client: Redis,
+    private readonly keys: RedisKeys,
+    private readonly scripts: StoreScripts,
+    private readonly retentionSeconds: number,
+  ) {}
+
+  accept(notification: NotificationRecord, jobs: readonly string[][], idempotencyTtlSeconds: number, retentionSeconds: number): Promise<AcceptResult> {
+    return guard('accept', async () => {
+      const { app, id, idempotencyKey } = notification;
+      const [duplicate, firstId] = await this.scripts.accept(
+        [this.keys.idempotency(app, idempotencyKey ?? '-'), this.keys.notification(app, id), this.keys.jobs(app)],
+        [
+          idempotencyKey ? '1' : '0',
+          id,
+          JSON.stringify(notification),
+          idempotencyTtlSeconds,
+          retentionSeconds,
+          jobs.length,
+          ...jobs.map((deviceIds) => deviceIds.join(',')),
+        ],
+      );
+      return { id: firstId, duplicate: duplicate === 1 };
+    });
+  }
+
+  get(app: string, id: string): Promise<NotificationRecord | undefined> {
+    return guard('notification get', async () => {
+      const raw = await this.client.get(this.keys.notification(app, id));
+      return raw ? (JSON.parse(raw) as NotificationRecord) : undefined;
+    });
+  }
+
+  getDeliveries(app: string, id: string): Promise<Map<string, DeliveryRecord>> {
+    return guard('deliveries get', async () => {
+      const all = await this.client.hgetall(this.keys.deliveries(app, id));
+      return new Map(Object.entries(all).map(([deviceId, raw]) => [deviceId, JSON.parse(raw) as DeliveryRecord]));
+    });
+  }
+
+  getDelivery(app: string, id: string, deviceId: string): Promise<DeliveryRecord | undefined> {
+    return guard('delivery get', async () => {
+      const raw = await this.client.hget(this.keys.deliveries(app, id), deviceId);
+      return raw ? (JSON.parse(raw) as DeliveryRecord) : undefined;
+    });
+  }
+
+  putDelivery(app: string, id: string, delivery: DeliveryRecord): Promise<void> {
+    return guard('delivery put', async () => {
+      const key = this.keys.deliveries(app, id);
+      await this.client.multi().hset(key, delivery.deviceId, JSON.stringify(delivery)).expire(key, this.retentionSeconds).exec();
+    });
+  }
+}

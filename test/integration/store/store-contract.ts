@@ -1,0 +1,124 @@
+/**
+ * The store contract: every Stores implementation must pass these. Memory and Redis each run it.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Stores } from '../../../src/store/ports.js';
+import type { DeviceRecord, NotificationRecord } from '../../../src/store/records.js';
+
+export interface StoreFixture {
+  stores: Stores;
+  app: string;
+}
+
+function device(id: string, extra: Partial<DeviceRecord> = {}): DeviceRecord {
+  return { id, platform: 'android', brand: 'xiaomi', model: 'mi-11', tokens: { fcm: `fcm-${id}`, xiaomi: `mi-${id}` }, key: 'k'.repeat(32), createdAt: 1, updatedAt: 1, ...extra };
+}
+
+function notification(app: string, deviceIds: string[], extra: Partial<NotificationRecord> = {}): NotificationRecord {
+  return { id: randomUUID(), app, deviceIds, title: 'T', body: 'B', data: { k: 'v' }, priority: 'high', ttlSeconds: 60, createdAt: Date.now(), expiresAt: Date.now() + 60_000, ...extra };
+}
+
+export function storeContract(name: string, setup: () => Promise<StoreFixture>, teardown: (f: StoreFixture) => Promise<void>): void {
+  describe(`${name} store contract`, () => {
+    const run = (title: string, body: (f: StoreFixture) => Promise<void>) =>
+      it(title, async () => {
+        const fixture = await setup();
+        try {
+          await body(fixture);
+        } finally {
+          await teardown(fixture);
+        }
+      });
+
+    run('puts, reads, lists by user and deletes devices', async ({ stores, app }) => {
+      await stores.devices.put(app, device('d1', { userId: 'u1' }));
+      await stores.devices.put(app, device('d2', { userId: 'u1' }));
+      expect((await stores.devices.get(app, 'd1'))?.tokens.fcm).toBe('fcm-d1');
+      expect((await stores.devices.idsByUser(app, 'u1')).sort()).toEqual(['d1', 'd2']);
+      expect(await stores.devices.exist(app, ['d1', 'nope', 'd2'])).toEqual([true, false, true]);
+      expect((await stores.devices.getMany(app, ['d2', 'nope'])).map((d) => d?.id)).toEqual(['d2', undefined]);
+      // Moving a device to another user leaves the old user's set.
+      await stores.devices.put(app, device('d2', { userId: 'u2' }));
+      expect(await stores.devices.idsByUser(app, 'u1')).toEqual(['d1']);
+      expect(await stores.devices.delete(app, 'd1')).toBe(true);
+      expect(await stores.devices.delete(app, 'd1')).toBe(false);
+      expect(await stores.devices.get(app, 'd1')).toBeUndefined();
+      expect(await stores.devices.idsByUser(app, 'u1')).toEqual([]);
+      expect(await stores.devices.get('other-app', 'd2')).toBeUndefined();
+    });
+
+    run('removes a token only while it is still current', async ({ stores, app }) => {
+      await stores.devices.put(app, device('d1'));
+      expect(await stores.devices.removeToken(app, 'd1', 'fcm', 'stale')).toBe(false);
+      expect(await stores.devices.removeToken(app, 'd1', 'fcm', 'fcm-d1')).toBe(true);
+      const after = await stores.devices.get(app, 'd1');
+      expect(after?.tokens).toEqual({ xiaomi: 'mi-d1' });
+      expect(await stores.devices.removeToken(app, 'd1', 'xiaomi', 'mi-d1')).toBe(true);
+      expect((await stores.devices.get(app, 'd1'))?.tokens).toEqual({});
+    });
+
+    run('accepts a notification with its jobs, and honours idempotency keys', async ({ stores, app }) => {
+      const n = notification(app, ['a', 'b', 'c'], { idempotencyKey: 'k1' });
+      expect(await stores.notifications.accept(n, [['a', 'b'], ['c']], 60, 600)).toEqual({ id: n.id, duplicate: false });
+      const again = notification(app, ['a'], { idempotencyKey: 'k1' });
+      expect(await stores.notifications.accept(again, [['a']], 60, 600)).toEqual({ id: n.id, duplicate: true });
+      expect(await stores.notifications.get(app, again.id)).toBeUndefined();
+      expect((await stores.notifications.get(app, n.id))?.deviceIds).toEqual(['a', 'b', 'c']);
+      const jobs = await stores.queue.take(app, 'w1', 10, 10);
+      expect(jobs.map((j) => j.deviceIds)).toEqual([['a', 'b'], ['c']]);
+      expect(jobs.every((j) => j.notificationId === n.id && j.app === app && j.deliveries === 1)).toBe(true);
+      expect((await stores.queue.stats(app)).depth).toBe(2);
+    });
+
+    run('keeps delivery states per device', async ({ stores, app }) => {
+      const n = notification(app, ['a', 'b']);
+      await stores.notifications.accept(n, [['a', 'b']], 60, 600);
+      await stores.notifications.putDelivery(app, n.id, { deviceId: 'a', status: 'sent', channel: 'fcm', events: [{ at: 1, type: 'attempt', channel: 'fcm', outcome: 'accepted' }], updatedAt: 1 });
+      expect((await stores.notifications.getDelivery(app, n.id, 'a'))?.status).toBe('sent');
+      expect(await stores.notifications.getDelivery(app, n.id, 'b')).toBeUndefined();
+      const all = await stores.notifications.getDeliveries(app, n.id);
+      expect([...all.keys()]).toEqual(['a']);
+      expect(all.get('a')?.events[0]?.outcome).toBe('accepted');
+    });
+
+    run('hands each job to one consumer, acks, and reclaims jobs of a silent consumer', async ({ stores, app }) => {
+      const n = notification(app, ['a', 'b', 'c']);
+      await stores.notifications.accept(n, [['a'], ['b'], ['c']], 60, 600);
+      const first = await stores.queue.take(app, 'w1', 2, 10);
+      const second = await stores.queue.take(app, 'w2', 5, 10);
+      expect(first).toHaveLength(2);
+      expect(second).toHaveLength(1);
+      expect(new Set([...first, ...second].map((j) => j.id)).size).toBe(3);
+      await stores.queue.ack(app, second[0]!.id);
+      expect((await stores.queue.stats(app)).depth).toBe(2);
+      // Nothing is idle long enough yet.
+      expect(await stores.queue.reclaim(app, 'w2', 60_000, 10)).toEqual([]);
+      await new Promise((r) => setTimeout(r, 60));
+      await stores.queue.touch(app, 'w1', [first[0]!.id]);
+      const reclaimed = await stores.queue.reclaim(app, 'w2', 50, 10);
+      expect(reclaimed.map((j) => j.id)).toEqual([first[1]!.id]);
+      expect(reclaimed[0]!.deliveries).toBeGreaterThan(1);
+      expect(reclaimed[0]!.deviceIds).toEqual(first[1]!.deviceIds);
+      for (const job of [...first, ...reclaimed]) await stores.queue.ack(app, job.id);
+      expect(await stores.queue.stats(app)).toEqual({ depth: 0, oldestAgeMs: 0 });
+    });
+
+    run('reports queue depth and the age of the oldest job', async ({ stores, app }) => {
+      expect(await stores.queue.stats(app)).toEqual({ depth: 0, oldestAgeMs: 0 });
+      await stores.notifications.accept(notification(app, ['a']), [['a']], 60, 600);
+      await new Promise((r) => setTimeout(r, 30));
+      const stats = await stores.queue.stats(app);
+      expect(stats.depth).toBe(1);
+      expect(stats.oldestAgeMs).toBeGreaterThanOrEqual(20);
+    });
+
+    run('blocks a take until a job arrives, and returns empty when none does', async ({ stores, app }) => {
+      expect(await stores.queue.take(app, 'w1', 1, 30)).toEqual([]);
+      const pending = stores.queue.take(app, 'w1', 1, 2_000);
+      await new Promise((r) => setTimeout(r, 30));
+      await stores.notifications.accept(notification(app, ['z']), [['z']], 60, 600);
+      expect((await pending).map((j) => j.deviceIds)).toEqual([['z']]);
+    });
+  });
+}

@@ -11,7 +11,7 @@ import { PROVIDER_NAMES, type ProviderName } from '../../providers/provider.js';
 import { ConfigError } from '../errors/index.js';
 import { embeddedDefaultApps } from './embedded-default.js';
 import type { Environment } from './environment.js';
-import { ConfigSchema, type GatewayConfig } from './schema.js';
+import { AppSchema, ConfigSchema, ProviderEntrySchema, type AppConfig, type GatewayConfig } from './schema.js';
 
 /** Channels a rule may name besides the third-party providers. */
 const PIPELINE_CHANNELS = ['longconn', 'sms'] as const;
@@ -64,13 +64,27 @@ export function buildConfig(raw: unknown, env: Environment, source = 'inline'): 
   }
   applyOverrides(resolved, env);
 
-  const config = Value.Default(ConfigSchema, resolved) as GatewayConfig;
+  const config = withDefaults(resolved);
   const firstError = [...Value.Errors(ConfigSchema, config)].sort(
     (a, b) => b.instancePath.length - a.instancePath.length,
   )[0];
   if (firstError) throw schemaError(firstError);
   checkSemantics(config);
   return { config: deepFreeze(config), source, generatedDemoKey };
+}
+
+/** Value.Default does not descend into records, so apps and their providers get theirs explicitly. */
+function withDefaults(resolved: Record<string, unknown>): GatewayConfig {
+  const config = Value.Default(ConfigSchema, resolved) as GatewayConfig;
+  for (const [appId, app] of Object.entries(config.apps)) {
+    if (typeof app !== 'object' || app === null) continue;
+    const withAppDefaults = Value.Default(AppSchema, app) as AppConfig;
+    for (const [name, entry] of Object.entries(withAppDefaults.providers ?? {})) {
+      if (typeof entry === 'object' && entry !== null) withAppDefaults.providers[name] = Value.Default(ProviderEntrySchema, entry) as typeof entry;
+    }
+    config.apps[appId] = withAppDefaults;
+  }
+  return config;
 }
 
 function applyOverrides(target: Record<string, unknown>, env: Environment): void {

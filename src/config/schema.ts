@@ -77,15 +77,15 @@ export type SandboxOptions = Static<typeof SandboxOptionsSchema>;
  * One provider of an app. `sandbox` present → simulated; otherwise the live adapter validates the
  * remaining fields (credentials, endpoint) itself.
  */
-const ProviderEntry = Type.Object(
+export const ProviderEntrySchema = Type.Object(
   { sandbox: Type.Optional(SandboxOptionsSchema) },
   { additionalProperties: true },
 );
 
-const App = Type.Object(
+export const AppSchema = Type.Object(
   {
     apiKeys: Type.Array(ApiKey, { minItems: 1 }),
-    providers: Type.Record(Type.String(), ProviderEntry, { default: {} }),
+    providers: Type.Record(Type.String(), ProviderEntrySchema, { default: {} }),
     rules: Type.Array(RoutingRuleSchema, { default: [] }),
     /** Where invalid tokens are reported (JSON POST with `X-Pushmux-Secret`). */
     feedback: Type.Optional(
@@ -104,7 +104,7 @@ const App = Type.Object(
   },
   { additionalProperties: false },
 );
-export type AppConfig = Static<typeof App>;
+export type AppConfig = Static<typeof AppSchema>;
 
 export const ConfigSchema = Type.Object(
   {
@@ -145,7 +145,7 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
-    apps: Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }), App, { default: {} }),
+    apps: Type.Record(Type.String({ pattern: "^[a-z0-9][a-z0-9_-]{0,63}$" }), AppSchema, { default: {} }),
   },
   { additionalProperties: false },
 );

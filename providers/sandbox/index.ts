@@ -1,0 +1,2 @@
+export * from './device-match.js';
+export * from './sandbox-provider.js';

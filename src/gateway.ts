@@ -1,0 +1,113 @@
+/**
+ * Composes the gateway from a validated config: stores (memory or Redis), providers, the delivery
+ * worker, metrics and the HTTP server. Used by main.ts, the tests and the benchmarks alike.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { GatewayConfig } from './config/index.js';
+import { ApiKeyAuth, buildServer } from './http/index.js';
+import { GatewayMetrics } from './metrics/index.js';
+import { AcceptService, ConfigOrderRanker, DeliveryWorker, ProviderRegistry, type LiveProviderFactory, type Ranker } from './pipeline/index.js';
+import type { InvalidTokenEvent } from './pipeline/delivery-worker.js';
+import type { Stores } from './store/ports.js';
+import { createMemoryStores } from './store/memory/index.js';
+import { createRedisStores } from './store/redis/index.js';
+import type { SandboxDeps } from '../providers/sandbox/index.js';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  /** Fastify/pino logger options; false for silence (tests). */
+  logger?: FastifyServerOptions['logger'] | false;
+  createLive?: LiveProviderFactory;
+  /** Replaces the config-order ranker (the scoring engine plugs in here). */
+  ranker?: Ranker;
+  sandbox?: (appId: string) => SandboxDeps;
+  /** Run the delivery worker in this process (default true). */
+  worker?: boolean;
+  /** Default process metrics (off in tests that build many gateways). */
+  defaultMetrics?: boolean;
+  onInvalidToken?: (event: InvalidTokenEvent) => void;
+}
+
+export interface Gateway {
+  config: GatewayConfig;
+  server: FastifyInstance;
+  stores: Stores;
+  registry: ProviderRegistry;
+  metrics: GatewayMetrics;
+  worker?: DeliveryWorker;
+  /** Starts listening on config.server (port 0 picks a free one); answers the base URL. */
+  listen(): Promise<string>;
+  /** Graceful shutdown: stop accepting, finish in-flight work, close providers and storage. */
+  close(): Promise<void>;
+}
+
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config } = options;
+  const metrics = new GatewayMetrics({ defaultMetrics: options.defaultMetrics });
+  const stores = config.redis.url
+    ? await createRedisStores({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, retentionSeconds: config.pipeline.retentionSeconds })
+    : createMemoryStores();
+  const apps = Object.keys(config.apps);
+  metrics.useQueueStats(async () => new Map(await Promise.all(apps.map(async (app) => [app, await stores.queue.stats(app)] as const))));
+
+  let registry: ProviderRegistry;
+  try {
+    registry = new ProviderRegistry(config, { createLive: options.createLive, sandbox: options.sandbox });
+  } catch (error) {
+    await stores.health.close();
+    throw error;
+  }
+  let accepting = true;
+  const server = await buildServer(
+    {
+      config,
+      stores,
+      auth: new ApiKeyAuth(config),
+      accept: new AcceptService(config, stores, registry, metrics),
+      metrics,
+      isAccepting: () => accepting,
+    },
+    { logger: options.logger ?? false },
+  );
+
+  const worker = options.worker === false ? undefined : new DeliveryWorker({
+    stores,
+    registry,
+    ranker: options.ranker ?? new ConfigOrderRanker(config),
+    metrics,
+    logger: server.log,
+    apps,
+    consumer: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    concurrency: config.pipeline.concurrency,
+    devicesPerJob: config.pipeline.devicesPerJob,
+    reclaimIdleMs: config.pipeline.reclaimIdleMs,
+    maxTriesPerStep: config.pipeline.maxTriesPerStep,
+    onInvalidToken: options.onInvalidToken,
+  });
+  worker?.start();
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    server,
+    stores,
+    registry,
+    metrics,
+    worker,
+    async listen() {
+      return server.listen({ port: config.server.port, host: config.server.host });
+    },
+    close() {
+      closing ??= (async () => {
+        accepting = false;
+        await server.close();
+        await worker?.stop();
+        await registry.close();
+        await stores.health.close();
+      })();
+      return closing;
+    },
+  };
+}

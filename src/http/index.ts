@@ -1,0 +1,4 @@
+export * from './auth.js';
+export * from './schemas.js';
+export * from './server.js';
+export * from './services.js';

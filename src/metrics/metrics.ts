@@ -1,0 +1,138 @@
+/**
+ * Every Prometheus metric the gateway exports, declared in one place (STYLE.md §6). Other modules call
+ * the typed methods; only this file touches prom-client. Labels stay low-cardinality: app, provider,
+ * outcome, state, route — never device or notification ids.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { QueueStats } from '../store/ports.js';
+
+export type QueueStatsSource = () => Promise<Map<string, QueueStats>>;
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  private readonly notificationsAccepted = new Counter({
+    name: 'pushmux_notifications_accepted_total',
+    help: 'Notifications accepted (answered 202 and durably stored).',
+    labelNames: ['app'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly recipientsAccepted = new Counter({
+    name: 'pushmux_recipients_accepted_total',
+    help: 'Device deliveries queued by accepted notifications.',
+    labelNames: ['app'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly providerAttempts = new Counter({
+    name: 'pushmux_provider_attempts_total',
+    help: 'Send attempts to a provider, by classified outcome.',
+    labelNames: ['app', 'provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly sendDuration = new Histogram({
+    name: 'pushmux_provider_send_duration_seconds',
+    help: 'Time a provider took to answer a send (one batch).',
+    labelNames: ['app', 'provider'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  private readonly deliveries = new Counter({
+    name: 'pushmux_deliveries_total',
+    help: 'Device deliveries that reached a final state.',
+    labelNames: ['app', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly invalidTokens = new Counter({
+    name: 'pushmux_invalid_tokens_total',
+    help: 'Tokens a provider reported invalid and the gateway removed.',
+    labelNames: ['app', 'provider'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly circuitState = new Gauge({
+    name: 'pushmux_provider_circuit_open',
+    help: '1 while the circuit breaker of an app/provider is open (provider skipped), else 0.',
+    labelNames: ['app', 'provider'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly httpDuration = new Histogram({
+    name: 'pushmux_http_request_duration_seconds',
+    help: 'HTTP API request durations by route template and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  private queueStatsSource: QueueStatsSource | undefined;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'pushmux_' });
+    // Queue gauges are read from the store at scrape time, so every instance reports the shared queue.
+    const metrics = this;
+    let depth: Gauge<'app'> | undefined;
+    // Registered first so its collect (which reads the store once for both gauges) runs before depth renders.
+    new Gauge({
+      name: 'pushmux_queue_oldest_job_age_seconds',
+      help: 'Age of the oldest delivery job not yet finished.',
+      labelNames: ['app'] as const,
+      registers: [this.registry],
+      async collect() {
+        const stats = (await metrics.queueStatsSource?.().catch(() => undefined)) ?? new Map<string, QueueStats>();
+        for (const [app, s] of stats) {
+          this.set({ app }, s.oldestAgeMs / 1000);
+          depth?.set({ app }, s.depth);
+        }
+      },
+    });
+    depth = new Gauge({
+      name: 'pushmux_queue_depth',
+      help: 'Delivery jobs queued or in progress.',
+      labelNames: ['app'] as const,
+      registers: [this.registry],
+    });
+  }
+
+  /** Where the queue gauges come from (set once the stores exist). */
+  useQueueStats(source: QueueStatsSource): void {
+    this.queueStatsSource = source;
+  }
+
+  accepted(app: string, recipients: number): void {
+    this.notificationsAccepted.inc({ app });
+    this.recipientsAccepted.inc({ app }, recipients);
+  }
+
+  attempt(app: string, provider: string, outcome: string, count = 1): void {
+    this.providerAttempts.inc({ app, provider, outcome }, count);
+  }
+
+  sendLatency(app: string, provider: string, seconds: number): void {
+    this.sendDuration.observe({ app, provider }, seconds);
+  }
+
+  deliveryFinished(app: string, state: string): void {
+    this.deliveries.inc({ app, state });
+  }
+
+  invalidToken(app: string, provider: string): void {
+    this.invalidTokens.inc({ app, provider });
+  }
+
+  circuit(app: string, provider: string, open: boolean): void {
+    this.circuitState.set({ app, provider }, open ? 1 : 0);
+  }
+
+  httpRequest(method: string, route: string, statusCode: number, seconds: number): void {
+    this.httpDuration.observe({ method, route, status_code: String(statusCode) }, seconds);
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Step 1 of a notification's life: validate what the schema cannot, resolve recipients to devices,
+ * check the payload fits a configured channel, and store the notification with its jobs in one
+ * atomic step. Nothing is answered 202 that is not stored.
+ */
+import { randomUUID } from 'node:crypto';
+import type { GatewayConfig } from '../config/index.js';
+import { RequestError } from '../errors/index.js';
+import type { GatewayMetrics } from '../metrics/index.js';
+import type { Stores } from '../store/ports.js';
+import type { NotificationContent, NotificationRecord } from '../store/records.js';
+import { toPushMessage } from './planner.js';
+import type { ProviderRegistry } from './provider-registry.js';
+
+/** The request, as the HTTP schema validated it. */
+export interface NotificationRequest extends Partial<Omit<NotificationContent, 'data'>> {
+  to: { deviceIds?: string[]; userIds?: string[] };
+  data?: Record<string, string>;
+  idempotencyKey?: string;
+}
+
+export interface AcceptAnswer {
+  id: string;
+  recipients: number;
+  duplicate?: boolean;
+  unknownDeviceIds?: string[];
+}
+
+/** A notification with ttl 0 is "now or never" at the provider; the gateway still needs time to send it. */
+const MIN_PROCESSING_WINDOW_MS = 30_000;
+
+export class AcceptService {
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly stores: Stores,
+    private readonly registry: ProviderRegistry,
+    private readonly metrics: GatewayMetrics,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async accept(app: string, request: NotificationRequest): Promise<AcceptAnswer> {
+    const appConfig = this.config.apps[app];
+    if (!appConfig) throw new RequestError('app_not_found', `No app "${app}"`);
+    if (!request.title && !request.body && (!request.data || Object.keys(request.data).length === 0)) {
+      throw new RequestError('invalid_request', 'A notification needs a title, a body or data');
+    }
+    const { recipients, unknown } = await this.resolveRecipients(app, request.to);
+
+    const createdAt = this.now();
+    const ttlSeconds = request.ttlSeconds ?? appConfig.defaults.ttlSeconds;
+    const notification: NotificationRecord = {
+      id: randomUUID(),
+      app,
+      deviceIds: recipients,
+      title: request.title,
+      body: request.body,
+      data: request.data ?? {},
+      priority: request.priority ?? 'normal',
+      ttlSeconds,
+      collapseKey: request.collapseKey,
+      ackDeadlineMs: request.ackDeadlineMs,
+      channels: request.channels,
+      sms: request.sms,
+      createdAt,
+      expiresAt: createdAt + Math.max(ttlSeconds * 1000, ttlSeconds === 0 ? MIN_PROCESSING_WINDOW_MS : 0),
+      idempotencyKey: request.idempotencyKey,
+    };
+    this.checkPayloadFits(app, notification);
+
+    const { devicesPerJob, idempotencyTtlSeconds, retentionSeconds } = this.config.pipeline;
+    const jobs: string[][] = [];
+    for (let i = 0; i < recipients.length; i += devicesPerJob) jobs.push(recipients.slice(i, i + devicesPerJob));
+    const result = await this.stores.notifications.accept(notification, jobs, idempotencyTtlSeconds, retentionSeconds);
+    if (result.duplicate) {
+      const first = await this.stores.notifications.get(app, result.id);
+      return { id: result.id, recipients: first?.deviceIds.length ?? recipients.length, duplicate: true };
+    }
+    this.metrics.accepted(app, recipients.length);
+    return unknown.length > 0 ? { id: result.id, recipients: recipients.length, unknownDeviceIds: unknown } : { id: result.id, recipients: recipients.length };
+  }
+
+  private async resolveRecipients(app: string, to: NotificationRequest['to']): Promise<{ recipients: string[]; unknown: string[] }> {
+    const deviceIds = [...new Set(to.deviceIds ?? [])];
+    const userIds = [...new Set(to.userIds ?? [])];
+    if (deviceIds.length === 0 && userIds.length === 0) {
+      throw new RequestError('invalid_request', '`to` needs at least one of deviceIds or userIds');
+    }
+    const [exists, byUser] = await Promise.all([
+      this.stores.devices.exist(app, deviceIds),
+      Promise.all(userIds.map((userId) => this.stores.devices.idsByUser(app, userId))),
+    ]);
+    const unknown = deviceIds.filter((_, i) => !exists[i]);
+    const recipients = new Set(deviceIds.filter((_, i) => exists[i]));
+    for (const ids of byUser) for (const id of ids) recipients.add(id);
+    if (recipients.size === 0) {
+      if (unknown.length > 0) throw new RequestError('device_not_found', 'None of the recipients is a registered device', { unknownDeviceIds: unknown.slice(0, 100) });
+      throw new RequestError('unprocessable', 'The users named have no registered devices', { userIds: userIds.slice(0, 100) });
+    }
+    return { recipients: [...recipients], unknown };
+  }
+
+  private checkPayloadFits(app: string, notification: NotificationRecord): void {
+    const providers = this.registry.forApp(app);
+    if (providers.size === 0) throw new RequestError('no_channel', `App "${app}" has no providers configured`);
+    const message = toPushMessage(notification);
+    const sizes: Record<string, { bytes: number; limit: number }> = {};
+    for (const [name, provider] of providers) {
+      const bytes = provider.payloadBytes(message);
+      if (bytes <= provider.maxPayloadBytes) return;
+      sizes[name] = { bytes, limit: provider.maxPayloadBytes };
+    }
+    throw new RequestError('payload_too_large', 'No configured channel can carry this payload', sizes);
+  }
+}

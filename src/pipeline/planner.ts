@@ -1,0 +1,65 @@
+/**
+ * Builds a device's delivery plan: the app's providers ∩ the device's tokens ∩ the notification's
+ * channel filters ∩ channels the payload fits ∩ providers currently available, ranked by the Ranker.
+ * Every channel left out is reported with its reason for the timeline.
+ */
+import type { Provider, ProviderName, PushMessage } from '../../providers/provider.js';
+import type { DeviceRecord, NotificationRecord } from '../store/records.js';
+import type { Ranker } from './ranker.js';
+
+export interface PlanStep {
+  channel: ProviderName;
+  provider: Provider;
+  token: string;
+}
+
+export interface Plan {
+  steps: PlanStep[];
+  skipped: { channel: string; reason: string }[];
+}
+
+export function buildPlan(
+  providers: ReadonlyMap<ProviderName, Provider>,
+  ranker: Ranker,
+  notification: NotificationRecord,
+  message: PushMessage,
+  device: DeviceRecord,
+): Plan {
+  const skipped: Plan['skipped'] = [];
+  const eligible: ProviderName[] = [];
+  const allow = notification.channels?.allow;
+  const deny = notification.channels?.deny;
+  for (const [name, provider] of providers) {
+    if (!device.tokens[name]) continue; // the device cannot be reached there at all: not worth a line
+    if (allow && !allow.includes(name)) skipped.push({ channel: name, reason: 'not in channels.allow' });
+    else if (deny?.includes(name)) skipped.push({ channel: name, reason: 'in channels.deny' });
+    else if (provider.payloadBytes(message) > provider.maxPayloadBytes) skipped.push({ channel: name, reason: 'payload too large for channel' });
+    else if (provider.isAvailable && !provider.isAvailable()) skipped.push({ channel: name, reason: 'provider unavailable (circuit open)' });
+    else eligible.push(name);
+  }
+  const cls = { platform: device.platform, brand: device.brand, model: device.model };
+  const ranked = ranker.rank(notification.app, cls, eligible);
+  for (const name of eligible) if (!ranked.includes(name)) skipped.push({ channel: name, reason: 'excluded by routing rule' });
+  const steps: PlanStep[] = [];
+  for (const name of ranked) {
+    const provider = providers.get(name as ProviderName);
+    const token = device.tokens[name as ProviderName];
+    if (provider && token) steps.push({ channel: name as ProviderName, provider, token });
+  }
+  return { steps, skipped };
+}
+
+/** What the providers carry for a notification. */
+export function toPushMessage(notification: NotificationRecord): PushMessage {
+  return {
+    notificationId: notification.id,
+    appId: notification.app,
+    title: notification.title,
+    body: notification.body,
+    data: notification.data,
+    priority: notification.priority,
+    ttlSeconds: notification.ttlSeconds,
+    expiresAt: notification.expiresAt,
+    collapseKey: notification.collapseKey,
+  };
+}

@@ -2,6 +2,7 @@ export * from './backoff.js';
 export * from './deadline.js';
 export * from './option-reader.js';
 export * from './provider-errors.js';
+export * from './provider-logger.js';
 export * from './rate-limiter.js';
 export * from './resilience-config.js';
 export * from './resilient-provider.js';

@@ -1,0 +1,3 @@
+export * from './answer-script.js';
+export * from './apns-mock.js';
+export * from './fixtures.js';

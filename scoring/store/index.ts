@@ -1,0 +1,2 @@
+export * from './scoring-store.js';
+export * from './memory-scoring-store.js';

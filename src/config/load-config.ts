@@ -136,7 +136,8 @@ interface SchemaIssue {
 }
 
 function schemaError(issue: SchemaIssue): ConfigError {
-  const path = issue.instancePath.split('/').filter(Boolean).join('.') || '(root)';
+  const path = issue.instancePath.split('/').filter(Boolean)
+    .reduce((out, part) => (/^\d+$/.test(part) ? `${out}[${part}]` : out ? `${out}.${part}` : part), '') || '(root)';
   const params = (issue.params ?? {}) as Record<string, unknown>;
   switch (issue.keyword) {
     case 'required':

@@ -8,3 +8,4 @@ export * from './posterior.js';
 export * from './stats.js';
 export * from './rules.js';
 export * from './device-class.js';
+export * from './errors.js';

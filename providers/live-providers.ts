@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../src/errors/index.js';
 import { ApnsProvider, readApnsSettings } from './apns/index.js';
+import { FcmProvider, readFcmSettings } from './fcm/index.js';
 import type { Provider, ProviderName } from './provider.js';
 import {
   OptionReader,
@@ -29,12 +30,15 @@ const RESILIENCE_KEYS = ['timeoutMs', 'maxAttempts', 'concurrency', 'queueLimit'
 /** Keys each live adapter understands; anything else is probably a typo and gets a warning. */
 const KNOWN_KEYS: Partial<Record<ProviderName, readonly string[]>> = {
   apns: ['teamId', 'keyId', 'topic', 'key', 'keyFile', 'endpoint', 'sandboxEndpoint', 'production', 'ca', 'caFile', 'connections', 'maxConcurrentStreams', 'maxBatchSize'],
+  fcm: ['projectId', 'serviceAccount', 'serviceAccountFile', 'endpoint', 'tokenUri', 'ca', 'caFile', 'maxSockets'],
 };
 
 /** Channel-specific defaults of the resilience layer. */
 const RESILIENCE_DEFAULTS: Partial<Record<ProviderName, ResilienceDefaults>> = {
   // HTTP/2 multiplexes: many single-device calls in flight is the normal load.
   apns: { timeoutMs: 10_000, concurrency: 2_000 },
+  // One call is a sendEach of up to 500 requests.
+  fcm: { timeoutMs: 10_000, concurrency: 16 },
 };
 
 function warnUnknownKeys(name: ProviderName, options: Record<string, unknown>, basePath: string, logger: ProviderLogger | undefined): void {
@@ -52,6 +56,8 @@ function buildAdapter(name: ProviderName, reader: OptionReader, options: Record<
       const maxBatchSize = reader.optionalInteger('maxBatchSize', 1, 1_000) ?? 1;
       return new ApnsProvider(settings, { appId: ctx.appId, logger: ctx.logger }, { maxBatchSize });
     }
+    case 'fcm':
+      return new FcmProvider(readFcmSettings(options, reader.basePath), { appId: ctx.appId, logger: ctx.logger });
     default:
       throw new ConfigError(reader.basePath, `has no live adapter yet (${name} is only available in sandbox mode)`,
         'add `sandbox: {}` to simulate it, or remove it from the app');
@@ -66,6 +72,8 @@ function buildAdapter(name: ProviderName, reader: OptionReader, options: Record<
  * Per provider:
  * - apns: `teamId`, `keyId`, `topic`, `key` | `keyFile`, `endpoint`?, `sandboxEndpoint`?, `production`?,
  *   `ca` | `caFile`?, `connections`?, `maxConcurrentStreams`?, `maxBatchSize`? (default 1)
+ * - fcm: `serviceAccount` (object or JSON text) | `serviceAccountFile`, `projectId`? (default the
+ *   account's), `endpoint`?, `tokenUri`?, `ca` | `caFile`?, `maxSockets`?
  * - every provider: `timeoutMs`, `maxAttempts`, `concurrency`, `queueLimit`, `ratePerMinute`,
  *   `breakerThreshold`, `halfOpenAfterMs` (see ResilienceOptions).
  */

@@ -23,7 +23,7 @@ export interface GatewayOptions {
   /** Replaces the config-order ranker (the scoring engine plugs in here). */
   ranker?: Ranker;
   sandbox?: (appId: string) => SandboxDeps;
-  /** Run the delivery worker in this process (default true). */
+  /** Run the delivery worker in this process (default: config.pipeline.worker). */
   worker?: boolean;
   /** Default process metrics (off in tests that build many gateways). */
   defaultMetrics?: boolean;
@@ -72,7 +72,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     { logger: options.logger ?? false },
   );
 
-  const worker = options.worker === false ? undefined : new DeliveryWorker({
+  const worker = (options.worker ?? config.pipeline.worker) === false ? undefined : new DeliveryWorker({
     stores,
     registry,
     ranker: options.ranker ?? new ConfigOrderRanker(config),

@@ -131,6 +131,8 @@ export const ConfigSchema = Type.Object(
     ),
     pipeline: Type.Object(
       {
+        /** Run delivery workers in this process; false makes an API-only node. */
+        worker: Type.Boolean({ default: true }),
         /** Deliveries a process works on at once. */
         concurrency: Type.Integer({ minimum: 1, default: 256 }),
         /** Devices per queued job: one job fans out to this many deliveries. */

@@ -31,6 +31,8 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // Commands issued in the same tick by concurrent requests go out as one pipeline.
+    enableAutoPipelining: true,
     connectTimeout: options.connectTimeoutMs ?? 10_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });

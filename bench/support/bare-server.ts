@@ -1,0 +1,15 @@
+/**
+ * The ingest baseline: a bare fastify route that parses the same JSON body and answers 202 with an id,
+ * storing nothing. What the HTTP stack alone allows on this machine.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+
+const app = Fastify({ logger: false });
+app.get('/healthz', async () => ({ status: 'ok' }));
+app.post('/v1/apps/:app/notifications', async (_request, reply) => {
+  reply.code(202);
+  return { id: randomUUID(), recipients: 1 };
+});
+await app.listen({ port: Number(process.env.PORT), host: process.env.HOST ?? '127.0.0.1' });
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => void app.close().then(() => process.exit(0)));

@@ -1,0 +1,60 @@
+/** Helpers the benchmarks share: start the gateway (or another server) as a process, wait for it, stop it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startRedisServer, type RedisServerHandle } from '../../test/support/redis-server.js';
+
+export interface ServerProcess {
+  base: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Spawns `node --import tsx <script>` with env and waits until GET <readyPath> answers. */
+export async function startNodeProcess(script: string, env: Record<string, string>, readyPath = '/healthz'): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited early:\n${err}`);
+    try {
+      if ((await fetch(`${base}${readyPath}`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${script} did not start:\n${err}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** REDIS_URL when set, else a redis-server of the benchmark's own. */
+export async function benchRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const fromEnv = process.env.REDIS_URL;
+  if (fromEnv) return { url: fromEnv, stop: async () => undefined };
+  const server: RedisServerHandle = await startRedisServer();
+  return server;
+}
+
+/** Writes a YAML config to a temp file and returns its path. */
+export function writeTempConfig(yaml: string): string {
+  const path = join(tmpdir(), `pushmux-bench-${process.pid}-${Date.now()}.yaml`);
+  writeFileSync(path, yaml);
+  return path;
+}

@@ -6,6 +6,7 @@
 import { ConfigError } from '../src/errors/index.js';
 import { ApnsProvider, readApnsSettings } from './apns/index.js';
 import { FcmProvider, readFcmSettings } from './fcm/index.js';
+import { JPushProvider, readJPushSettings } from './jpush/index.js';
 import type { Provider, ProviderName } from './provider.js';
 import {
   OptionReader,
@@ -31,6 +32,7 @@ const RESILIENCE_KEYS = ['timeoutMs', 'maxAttempts', 'concurrency', 'queueLimit'
 const KNOWN_KEYS: Partial<Record<ProviderName, readonly string[]>> = {
   apns: ['teamId', 'keyId', 'topic', 'key', 'keyFile', 'endpoint', 'sandboxEndpoint', 'production', 'ca', 'caFile', 'connections', 'maxConcurrentStreams', 'maxBatchSize'],
   fcm: ['projectId', 'serviceAccount', 'serviceAccountFile', 'endpoint', 'tokenUri', 'ca', 'caFile', 'maxSockets'],
+  jpush: ['appKey', 'masterSecret', 'endpoint', 'reportEndpoint', 'apnsProduction', 'ca', 'caFile', 'connections'],
 };
 
 /** Channel-specific defaults of the resilience layer. */
@@ -39,6 +41,8 @@ const RESILIENCE_DEFAULTS: Partial<Record<ProviderName, ResilienceDefaults>> = {
   apns: { timeoutMs: 10_000, concurrency: 2_000 },
   // One call is a sendEach of up to 500 requests.
   fcm: { timeoutMs: 10_000, concurrency: 16 },
+  // The free tier allows 600 push calls a minute; a paid plan raises it with ratePerMinute.
+  jpush: { timeoutMs: 10_000, concurrency: 8, ratePerMinute: 600 },
 };
 
 function warnUnknownKeys(name: ProviderName, options: Record<string, unknown>, basePath: string, logger: ProviderLogger | undefined): void {
@@ -58,6 +62,8 @@ function buildAdapter(name: ProviderName, reader: OptionReader, options: Record<
     }
     case 'fcm':
       return new FcmProvider(readFcmSettings(options, reader.basePath), { appId: ctx.appId, logger: ctx.logger });
+    case 'jpush':
+      return new JPushProvider(readJPushSettings(options, reader.basePath), { appId: ctx.appId, logger: ctx.logger });
     default:
       throw new ConfigError(reader.basePath, `has no live adapter yet (${name} is only available in sandbox mode)`,
         'add `sandbox: {}` to simulate it, or remove it from the app');
@@ -74,6 +80,8 @@ function buildAdapter(name: ProviderName, reader: OptionReader, options: Record<
  *   `ca` | `caFile`?, `connections`?, `maxConcurrentStreams`?, `maxBatchSize`? (default 1)
  * - fcm: `serviceAccount` (object or JSON text) | `serviceAccountFile`, `projectId`? (default the
  *   account's), `endpoint`?, `tokenUri`?, `ca` | `caFile`?, `maxSockets`?
+ * - jpush: `appKey`, `masterSecret`, `endpoint`?, `reportEndpoint`?, `apnsProduction`?, `ca` | `caFile`?,
+ *   `connections`?; `ratePerMinute` defaults to 600 (free tier)
  * - every provider: `timeoutMs`, `maxAttempts`, `concurrency`, `queueLimit`, `ratePerMinute`,
  *   `breakerThreshold`, `halfOpenAfterMs` (see ResilienceOptions).
  */

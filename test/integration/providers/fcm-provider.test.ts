@@ -38,7 +38,8 @@ describe('FCM adapter against the FCM mock', () => {
       serviceAccount: fcmServiceAccount(mock.tokenUrl, mock.projectId),
       endpoint: mock.url,
       ca: mock.ca,
-      timeoutMs: 400,
+      // Generous: a sendEach of 120 devices opens many TLS sockets on a loaded test machine.
+      timeoutMs: 5_000,
       ...extra,
     };
   }
@@ -118,8 +119,13 @@ describe('FCM adapter against the FCM mock', () => {
   });
 
   it('times out a request that never answers', async () => {
-    mock.script.forToken('tok-h', { hang: true });
-    expect(await provider.send(message(), [device('tok-h')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
+    const impatient = new FcmProvider(readFcmSettings(options({ timeoutMs: 300 }), 'apps.shop.providers.fcm'), { appId: 'shop' });
+    try {
+      mock.script.forToken('tok-h', { hang: true });
+      expect(await impatient.send(message(), [device('tok-h')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
+    } finally {
+      await impatient.close();
+    }
   });
 
   it('classifies a reset connection as retry', async () => {

@@ -44,14 +44,14 @@ export class AcceptService {
     if (!request.title && !request.body && (!request.data || Object.keys(request.data).length === 0)) {
       throw new RequestError('invalid_request', 'A notification needs a title, a body or data');
     }
-    const { recipients, unknown } = await this.resolveRecipients(app, request.to);
+    const candidates = await this.candidates(app, request.to);
 
     const createdAt = this.now();
     const ttlSeconds = request.ttlSeconds ?? appConfig.defaults.ttlSeconds;
     const notification: NotificationRecord = {
       id: randomUUID(),
       app,
-      deviceIds: recipients,
+      deviceIds: candidates,
       title: request.title,
       body: request.body,
       data: request.data ?? {},
@@ -67,36 +67,36 @@ export class AcceptService {
     };
     this.checkPayloadFits(app, notification);
 
-    const { devicesPerJob, idempotencyTtlSeconds, retentionSeconds } = this.config.pipeline;
-    const jobs: string[][] = [];
-    for (let i = 0; i < recipients.length; i += devicesPerJob) jobs.push(recipients.slice(i, i + devicesPerJob));
-    const result = await this.stores.notifications.accept(notification, jobs, idempotencyTtlSeconds, retentionSeconds);
-    if (result.duplicate) {
-      const first = await this.stores.notifications.get(app, result.id);
-      return { id: result.id, recipients: first?.deviceIds.length ?? recipients.length, duplicate: true };
+    // Registration is checked inside the store's atomic accept: one round trip for the common case.
+    const result = await this.stores.notifications.accept(notification, this.config.pipeline);
+    switch (result.status) {
+      case 'duplicate':
+        return { id: result.id, recipients: result.recipients, duplicate: true };
+      case 'no-recipients':
+        throw new RequestError('device_not_found', 'None of the recipients is a registered device', { unknownDeviceIds: result.unknown.slice(0, 100) });
+      case 'stored':
+        this.metrics.accepted(app, result.recipients);
+        return result.unknown.length > 0
+          ? { id: result.id, recipients: result.recipients, unknownDeviceIds: result.unknown }
+          : { id: result.id, recipients: result.recipients };
     }
-    this.metrics.accepted(app, recipients.length);
-    return unknown.length > 0 ? { id: result.id, recipients: recipients.length, unknownDeviceIds: unknown } : { id: result.id, recipients: recipients.length };
   }
 
-  private async resolveRecipients(app: string, to: NotificationRequest['to']): Promise<{ recipients: string[]; unknown: string[] }> {
-    const deviceIds = [...new Set(to.deviceIds ?? [])];
+  /** Device ids named directly plus those of the users named, deduplicated, not yet checked. */
+  private async candidates(app: string, to: NotificationRequest['to']): Promise<string[]> {
+    const deviceIds = to.deviceIds ?? [];
     const userIds = [...new Set(to.userIds ?? [])];
     if (deviceIds.length === 0 && userIds.length === 0) {
       throw new RequestError('invalid_request', '`to` needs at least one of deviceIds or userIds');
     }
-    const [exists, byUser] = await Promise.all([
-      this.stores.devices.exist(app, deviceIds),
-      Promise.all(userIds.map((userId) => this.stores.devices.idsByUser(app, userId))),
-    ]);
-    const unknown = deviceIds.filter((_, i) => !exists[i]);
-    const recipients = new Set(deviceIds.filter((_, i) => exists[i]));
-    for (const ids of byUser) for (const id of ids) recipients.add(id);
-    if (recipients.size === 0) {
-      if (unknown.length > 0) throw new RequestError('device_not_found', 'None of the recipients is a registered device', { unknownDeviceIds: unknown.slice(0, 100) });
+    if (userIds.length === 0) return [...new Set(deviceIds)];
+    const byUser = await Promise.all(userIds.map((userId) => this.stores.devices.idsByUser(app, userId)));
+    const all = new Set(deviceIds);
+    for (const ids of byUser) for (const id of ids) all.add(id);
+    if (all.size === 0) {
       throw new RequestError('unprocessable', 'The users named have no registered devices', { userIds: userIds.slice(0, 100) });
     }
-    return { recipients: [...recipients], unknown };
+    return [...all];
   }
 
   private checkPayloadFits(app: string, notification: NotificationRecord): void {

@@ -18,18 +18,28 @@ export interface DeviceStore {
   removeToken(app: string, id: string, provider: string, token: string): Promise<boolean>;
 }
 
-export interface AcceptResult {
-  id: string;
-  /** True when the idempotency key had been used: `id` is the first request's. */
-  duplicate: boolean;
+export interface AcceptOptions {
+  /** Recipients per queued job. */
+  devicesPerJob: number;
+  idempotencyTtlSeconds: number;
+  retentionSeconds: number;
 }
+
+export type AcceptResult =
+  /** Stored with the registered candidates as recipients; `unknown` were not registered. */
+  | { status: 'stored'; id: string; recipients: number; unknown: string[] }
+  /** The idempotency key was used before: the first answer, nothing stored. */
+  | { status: 'duplicate'; id: string; recipients: number }
+  /** None of the candidates is a registered device: nothing stored. */
+  | { status: 'no-recipients'; unknown: string[] };
 
 export interface NotificationStore {
   /**
-   * Durably stores the notification and queues its jobs in one atomic step, or, when the idempotency
-   * key was already used, stores nothing and answers the first id.
+   * In one atomic step: keeps the candidates (`notification.deviceIds`) that are registered devices,
+   * stores the notification with them as recipients and queues its jobs. Stores nothing when the
+   * idempotency key was already used or no candidate is registered.
    */
-  accept(notification: NotificationRecord, jobs: readonly string[][], idempotencyTtlSeconds: number, retentionSeconds: number): Promise<AcceptResult>;
+  accept(notification: NotificationRecord, options: AcceptOptions): Promise<AcceptResult>;
   get(app: string, id: string): Promise<NotificationRecord | undefined>;
   getDeliveries(app: string, id: string): Promise<Map<string, DeliveryRecord>>;
   getDelivery(app: string, id: string, deviceId: string): Promise<DeliveryRecord | undefined>;

@@ -46,7 +46,8 @@ async function startGateway(env: Record<string, string>): Promise<Running> {
   return { child, base, stdout: () => out };
 }
 
-async function call(base: string, key: string, method: string, path: string, body?: unknown) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test client reading arbitrary JSON
+async function call(base: string, key: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -55,7 +56,8 @@ async function call(base: string, key: string, method: string, path: string, bod
   return { status: res.status, body: res.status === 204 ? undefined : await res.json() };
 }
 
-async function waitFinal(base: string, key: string, app: string, id: string) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test client reading arbitrary JSON
+async function waitFinal(base: string, key: string, app: string, id: string): Promise<any> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const { body } = await call(base, key, 'GET', `/v1/apps/${app}/notifications/${id}`);

@@ -10,10 +10,11 @@ export * from './memory-notification-store.js';
 /** The embedded default's stores: one process, nothing survives a restart. */
 export function createMemoryStores(now: () => number = Date.now): Stores {
   const queue = new MemoryJobQueue(now);
+  const devices = new MemoryDeviceStore();
   return {
     kind: 'memory',
-    devices: new MemoryDeviceStore(),
-    notifications: new MemoryNotificationStore(queue, now),
+    devices,
+    notifications: new MemoryNotificationStore(queue, devices, now),
     queue,
     health: { async ping() {}, async close() { queue.wakeAll(); } },
   };

@@ -1,32 +1,41 @@
 import type { JobEnqueuer } from './memory-job-queue.js';
-import type { AcceptResult, NotificationStore } from '../ports.js';
+import type { AcceptOptions, AcceptResult, DeviceStore, NotificationStore } from '../ports.js';
 import type { DeliveryRecord, NotificationRecord } from '../records.js';
 
 /**
- * Notifications and delivery states in process memory. Retention is enforced by a sweep so a
+ * Notifications and delivery states in process memory. Accept resolves recipients against the device
+ * store synchronously-in-effect (one process, no interleaving between the check and the write). Retention is enforced by a sweep so a
  * long-running embedded gateway does not grow without bound.
  */
 export class MemoryNotificationStore implements NotificationStore {
   private readonly notifications = new Map<string, { record: NotificationRecord; expiresAt: number }>();
   private readonly deliveries = new Map<string, Map<string, DeliveryRecord>>();
-  private readonly idempotency = new Map<string, { id: string; expiresAt: number }>();
+  private readonly idempotency = new Map<string, { id: string; recipients: number; expiresAt: number }>();
 
-  constructor(private readonly queue: JobEnqueuer, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly queue: JobEnqueuer,
+    private readonly devices: Pick<DeviceStore, 'exist'>,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  async accept(notification: NotificationRecord, jobs: readonly string[][], idempotencyTtlSeconds: number, retentionSeconds: number): Promise<AcceptResult> {
+  async accept(notification: NotificationRecord, options: AcceptOptions): Promise<AcceptResult> {
     const now = this.now();
     this.sweep(now);
-    if (notification.idempotencyKey) {
-      const idemKey = `${notification.app}/${notification.idempotencyKey}`;
-      const first = this.idempotency.get(idemKey);
-      if (first && first.expiresAt > now) return { id: first.id, duplicate: true };
-      this.idempotency.set(idemKey, { id: notification.id, expiresAt: now + idempotencyTtlSeconds * 1000 });
-    }
+    const idemKey = notification.idempotencyKey ? `${notification.app}/${notification.idempotencyKey}` : undefined;
+    const first = idemKey ? this.idempotency.get(idemKey) : undefined;
+    if (first && first.expiresAt > now) return { status: 'duplicate', id: first.id, recipients: first.recipients };
+    const flags = await this.devices.exist(notification.app, notification.deviceIds);
+    const known = notification.deviceIds.filter((_, i) => flags[i]);
+    const unknown = notification.deviceIds.filter((_, i) => !flags[i]);
+    if (known.length === 0) return { status: 'no-recipients', unknown };
     const key = `${notification.app}/${notification.id}`;
-    this.notifications.set(key, { record: structuredClone(notification), expiresAt: now + retentionSeconds * 1000 });
+    this.notifications.set(key, { record: { ...structuredClone(notification), deviceIds: known }, expiresAt: now + options.retentionSeconds * 1000 });
     this.deliveries.set(key, new Map());
-    for (const deviceIds of jobs) this.queue.enqueue(notification.app, notification.id, deviceIds);
-    return { id: notification.id, duplicate: false };
+    for (let i = 0; i < known.length; i += options.devicesPerJob) {
+      this.queue.enqueue(notification.app, notification.id, known.slice(i, i + options.devicesPerJob));
+    }
+    if (idemKey) this.idempotency.set(idemKey, { id: notification.id, recipients: known.length, expiresAt: now + options.idempotencyTtlSeconds * 1000 });
+    return { status: 'stored', id: notification.id, recipients: known.length, unknown };
   }
 
   async get(app: string, id: string): Promise<NotificationRecord | undefined> {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { AcceptResult, NotificationStore } from '../ports.js';
+import type { AcceptOptions, AcceptResult, NotificationStore } from '../ports.js';
 import type { DeliveryRecord, NotificationRecord } from '../records.js';
 import { guard } from './guard.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -17,29 +17,33 @@ export class RedisNotificationStore implements NotificationStore {
     private readonly retentionSeconds: number,
   ) {}
 
-  accept(notification: NotificationRecord, jobs: readonly string[][], idempotencyTtlSeconds: number, retentionSeconds: number): Promise<AcceptResult> {
+  accept(notification: NotificationRecord, options: AcceptOptions): Promise<AcceptResult> {
     return guard('accept', async () => {
-      const { app, id, idempotencyKey } = notification;
-      const [duplicate, firstId] = await this.scripts.accept(
-        [this.keys.idempotency(app, idempotencyKey ?? '-'), this.keys.notification(app, id), this.keys.jobs(app)],
+      const { app, id, idempotencyKey, deviceIds, ...rest } = notification;
+      const reply = await this.scripts.accept(
+        [this.keys.idempotency(app, idempotencyKey ?? '-'), this.keys.notification(app, id), this.keys.jobs(app), this.keys.deviceIndex(app)],
         [
           idempotencyKey ? '1' : '0',
           id,
-          JSON.stringify(notification),
-          idempotencyTtlSeconds,
-          retentionSeconds,
-          jobs.length,
-          ...jobs.map((deviceIds) => deviceIds.join(',')),
+          JSON.stringify({ app, id, idempotencyKey, ...rest }),
+          options.idempotencyTtlSeconds,
+          options.retentionSeconds,
+          options.devicesPerJob,
+          ...deviceIds,
         ],
       );
-      return { id: firstId, duplicate: duplicate === 1 };
+      const [code, storedId, recipients, ...unknown] = reply;
+      if (code === 1) return { status: 'duplicate', id: String(storedId), recipients: Number(recipients) };
+      if (code === 2) return { status: 'no-recipients', unknown: unknown.map(String) };
+      return { status: 'stored', id: String(storedId), recipients: Number(recipients), unknown: unknown.map(String) };
     });
   }
 
   get(app: string, id: string): Promise<NotificationRecord | undefined> {
     return guard('notification get', async () => {
-      const raw = await this.client.get(this.keys.notification(app, id));
-      return raw ? (JSON.parse(raw) as NotificationRecord) : undefined;
+      const [doc, devices] = await this.client.hmget(this.keys.notification(app, id), 'doc', 'devices');
+      if (!doc) return undefined;
+      return { ...(JSON.parse(doc) as Omit<NotificationRecord, 'deviceIds'>), deviceIds: devices ? devices.split(',') : [] };
     });
   }
 

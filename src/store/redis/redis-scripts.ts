@@ -52,8 +52,9 @@ export class StoreScripts {
     return command.bind(this.client);
   }
 
-  async accept(keys: [idem: string, notification: string, stream: string], args: (string | number)[]): Promise<[0 | 1, string]> {
-    return (await this.fn('accept')(...keys, ...args)) as [0 | 1, string];
+  /** See lua/accept-4.lua for the reply's shape. */
+  async accept(keys: [idem: string, notification: string, stream: string, deviceIndex: string], args: (string | number)[]): Promise<(string | number)[]> {
+    return (await this.fn('accept')(...keys, ...args)) as (string | number)[];
   }
 
   async removeToken(deviceKey: string, provider: string, token: string, now: number): Promise<boolean> {

@@ -1,6 +1,7 @@
 /**
  * Every route through app.inject(): the contract, auth, and bad input answered with a 4xx JSON error.
  */
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../src/gateway.js';
 import { ADMIN_KEY, auth, DEVICES_KEY, eventually, OTHER_APP_KEY, SEND_KEY, testGateway } from '../../support/gateway.js';
@@ -13,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-const inject = (opts: Parameters<Gateway['server']['inject']>[0]) => gw.server.inject(opts);
+const inject = (opts: InjectOptions) => gw.server.inject(opts);
 const json = { 'content-type': 'application/json' };
 
 async function register(id: string, body: Record<string, unknown>) {

@@ -19,6 +19,12 @@ function notification(app: string, deviceIds: string[], extra: Partial<Notificat
   return { id: randomUUID(), app, deviceIds, title: 'T', body: 'B', data: { k: 'v' }, priority: 'high', ttlSeconds: 60, createdAt: Date.now(), expiresAt: Date.now() + 60_000, ...extra };
 }
 
+const options = (devicesPerJob: number) => ({ devicesPerJob, idempotencyTtlSeconds: 60, retentionSeconds: 600 });
+
+async function registerAll(stores: Stores, app: string, ids: string[]): Promise<void> {
+  await Promise.all(ids.map((id) => stores.devices.put(app, device(id))));
+}
+
 export function storeContract(name: string, setup: () => Promise<StoreFixture>, teardown: (f: StoreFixture) => Promise<void>): void {
   describe(`${name} store contract`, () => {
     const run = (title: string, body: (f: StoreFixture) => Promise<void>) =>
@@ -58,22 +64,46 @@ export function storeContract(name: string, setup: () => Promise<StoreFixture>, 
       expect((await stores.devices.get(app, 'd1'))?.tokens).toEqual({});
     });
 
-    run('accepts a notification with its jobs, and honours idempotency keys', async ({ stores, app }) => {
-      const n = notification(app, ['a', 'b', 'c'], { idempotencyKey: 'k1' });
-      expect(await stores.notifications.accept(n, [['a', 'b'], ['c']], 60, 600)).toEqual({ id: n.id, duplicate: false });
+    run('accepts a notification with its jobs, keeps registered recipients, and honours idempotency keys', async ({ stores, app }) => {
+      await registerAll(stores, app, ['a', 'b', 'c']);
+      const n = notification(app, ['a', 'ghost', 'b', 'c'], { idempotencyKey: 'k1', title: 'first' });
+      expect(await stores.notifications.accept(n, options(2))).toEqual({ status: 'stored', id: n.id, recipients: 3, unknown: ['ghost'] });
       const again = notification(app, ['a'], { idempotencyKey: 'k1' });
-      expect(await stores.notifications.accept(again, [['a']], 60, 600)).toEqual({ id: n.id, duplicate: true });
+      expect(await stores.notifications.accept(again, options(2))).toEqual({ status: 'duplicate', id: n.id, recipients: 3 });
       expect(await stores.notifications.get(app, again.id)).toBeUndefined();
-      expect((await stores.notifications.get(app, n.id))?.deviceIds).toEqual(['a', 'b', 'c']);
+      const stored = await stores.notifications.get(app, n.id);
+      expect(stored?.deviceIds).toEqual(['a', 'b', 'c']);
+      expect(stored).toMatchObject({ id: n.id, app, title: 'first', data: { k: 'v' }, priority: 'high', idempotencyKey: 'k1' });
       const jobs = await stores.queue.take(app, 'w1', 10, 10);
       expect(jobs.map((j) => j.deviceIds)).toEqual([['a', 'b'], ['c']]);
       expect(jobs.every((j) => j.notificationId === n.id && j.app === app && j.deliveries === 1)).toBe(true);
       expect((await stores.queue.stats(app)).depth).toBe(2);
     });
 
+    run('stores nothing when no candidate is registered', async ({ stores, app }) => {
+      const n = notification(app, ['nobody', 'none'], { idempotencyKey: 'k2' });
+      expect(await stores.notifications.accept(n, options(10))).toEqual({ status: 'no-recipients', unknown: ['nobody', 'none'] });
+      expect(await stores.notifications.get(app, n.id)).toBeUndefined();
+      expect((await stores.queue.stats(app)).depth).toBe(0);
+      // The key was not spent on the refused request.
+      await registerAll(stores, app, ['nobody']);
+      expect((await stores.notifications.accept(notification(app, ['nobody'], { idempotencyKey: 'k2' }), options(10))).status).toBe('stored');
+    });
+
+    run('fans a large recipient list out into jobs', async ({ stores, app }) => {
+      const ids = Array.from({ length: 2_500 }, (_, i) => `bulk-${i}`);
+      await registerAll(stores, app, ids);
+      const result = await stores.notifications.accept(notification(app, ids), options(1_000));
+      expect(result).toMatchObject({ status: 'stored', recipients: 2_500, unknown: [] });
+      const jobs = await stores.queue.take(app, 'w1', 10, 10);
+      expect(jobs.map((j) => j.deviceIds.length)).toEqual([1_000, 1_000, 500]);
+      expect(jobs.flatMap((j) => j.deviceIds)).toEqual(ids);
+    });
+
     run('keeps delivery states per device', async ({ stores, app }) => {
+      await registerAll(stores, app, ['a', 'b']);
       const n = notification(app, ['a', 'b']);
-      await stores.notifications.accept(n, [['a', 'b']], 60, 600);
+      await stores.notifications.accept(n, options(10));
       await stores.notifications.putDelivery(app, n.id, { deviceId: 'a', status: 'sent', channel: 'fcm', events: [{ at: 1, type: 'attempt', channel: 'fcm', outcome: 'accepted' }], updatedAt: 1 });
       expect((await stores.notifications.getDelivery(app, n.id, 'a'))?.status).toBe('sent');
       expect(await stores.notifications.getDelivery(app, n.id, 'b')).toBeUndefined();
@@ -83,8 +113,9 @@ export function storeContract(name: string, setup: () => Promise<StoreFixture>, 
     });
 
     run('hands each job to one consumer, acks, and reclaims jobs of a silent consumer', async ({ stores, app }) => {
+      await registerAll(stores, app, ['a', 'b', 'c']);
       const n = notification(app, ['a', 'b', 'c']);
-      await stores.notifications.accept(n, [['a'], ['b'], ['c']], 60, 600);
+      await stores.notifications.accept(n, options(1));
       const first = await stores.queue.take(app, 'w1', 2, 10);
       const second = await stores.queue.take(app, 'w2', 5, 10);
       expect(first).toHaveLength(2);
@@ -106,7 +137,8 @@ export function storeContract(name: string, setup: () => Promise<StoreFixture>, 
 
     run('reports queue depth and the age of the oldest job', async ({ stores, app }) => {
       expect(await stores.queue.stats(app)).toEqual({ depth: 0, oldestAgeMs: 0 });
-      await stores.notifications.accept(notification(app, ['a']), [['a']], 60, 600);
+      await registerAll(stores, app, ['a']);
+      await stores.notifications.accept(notification(app, ['a']), options(10));
       await new Promise((r) => setTimeout(r, 30));
       const stats = await stores.queue.stats(app);
       expect(stats.depth).toBe(1);
@@ -114,10 +146,11 @@ export function storeContract(name: string, setup: () => Promise<StoreFixture>, 
     });
 
     run('blocks a take until a job arrives, and returns empty when none does', async ({ stores, app }) => {
+      await registerAll(stores, app, ['z']);
       expect(await stores.queue.take(app, 'w1', 1, 30)).toEqual([]);
       const pending = stores.queue.take(app, 'w1', 1, 2_000);
       await new Promise((r) => setTimeout(r, 30));
-      await stores.notifications.accept(notification(app, ['z']), [['z']], 60, 600);
+      await stores.notifications.accept(notification(app, ['z']), options(10));
       expect((await pending).map((j) => j.deviceIds)).toEqual([['z']]);
     });
   });

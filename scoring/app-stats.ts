@@ -8,6 +8,8 @@ import { mergeCounters, type StatCounters, type StatEntry } from './stats.js';
 export class AppStats {
   readonly nodes = new Map<string, Map<string, StatCounters>>();
   generation = 0;
+  /** Empirical-Bayes prior strengths per parent stat field, set at refresh (see prior-strength.ts). */
+  priorStrengths: ReadonlyMap<string, number> = new Map();
 
   /** Adds an entry (decayed merge); used for loads and for local records between refreshes. */
   merge(entry: StatEntry, halfLifeMs: number): void {

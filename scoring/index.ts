@@ -9,3 +9,4 @@ export * from './stats.js';
 export * from './rules.js';
 export * from './device-class.js';
 export * from './errors.js';
+export * from './prior-strength.js';

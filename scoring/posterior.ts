@@ -6,7 +6,8 @@
  *   brand:     Beta(m_p · w_b + s_b, (1 - m_p) · w_b + f_b),  m_p = platform mean, w_b = min(K, n_p)
  *   model:     Beta(m_b · w_m + s_m, (1 - m_b) · w_m + f_m),  m_b = brand mean,    w_m = min(K, n_b)
  *
- * where n is the parent's posterior strength (a + b) and K = priorStrength. A new model therefore starts
+ * where n is the parent's posterior strength (a + b) and K = priorStrength, lowered per (parent, provider)
+ * when the parent's children disagree (empirical Bayes, see prior-strength.ts). A new model therefore starts
  * at its brand's mean with the brand's confidence (up to K samples' worth), and once it has many more
  * than K outcomes of its own the brand no longer matters: that is the "shrinkage" of DESIGN.md.
  * Latency is pooled the same way (a mean with a prior of at most K latency samples).
@@ -66,14 +67,16 @@ export function rootPosterior(own: StatCounters | undefined): Posterior {
 
 /**
  * Posteriors down one path of the hierarchy. `levels[0]` is the platform's counters, then brand, model
- * (any may be undefined: no data at that node). Returns one posterior per level given.
+ * (any may be undefined: no data at that node). `priorStrength` is one bound for every level, or one per
+ * level (index i bounds what level i inherits from level i − 1). Returns one posterior per level given.
  */
-export function pathPosteriors(levels: ReadonlyArray<StatCounters | undefined>, priorStrength: number): Posterior[] {
+export function pathPosteriors(levels: ReadonlyArray<StatCounters | undefined>, priorStrength: number | readonly number[]): Posterior[] {
   const out: Posterior[] = [];
   let current = rootPosterior(levels[0]);
   out.push(current);
   for (let i = 1; i < levels.length; i++) {
-    current = childPosterior(current, levels[i], priorStrength);
+    const k = typeof priorStrength === 'number' ? priorStrength : (priorStrength[i] ?? 0);
+    current = childPosterior(current, levels[i], k);
     out.push(current);
   }
   return out;

@@ -10,6 +10,7 @@ import { resolveScoringConfig } from './config.js';
 import { levelKeys, normalizeClass, parseClassKey, statField, type NormalizedClass } from './device-class.js';
 import { greedyIndex, pickIndex, type Arm } from './policy.js';
 import { pathPosteriors, type Posterior } from './posterior.js';
+import { estimatePriorStrengths } from './prior-strength.js';
 import { Sampler, type RandomSource } from './random.js';
 import { applyRule, compileRules, mergeRules, type EffectiveRule } from './rules.js';
 import { countersAt, mergeCounters, type StatCounters, type StatEntry } from './stats.js';
@@ -305,6 +306,7 @@ class DefaultScoringEngine implements ScoringEngine {
       for (const entry of loaded.get(app) ?? []) stats.merge(entry, this.halfLifeMs);
       // Outcomes recorded here but not flushed yet stay visible.
       for (const entry of this.buffer.get(app)?.values() ?? []) stats.merge(entry, this.halfLifeMs);
+      stats.priorStrengths = estimatePriorStrengths(stats.nodes, this.clock(), this.halfLifeMs, this.config.priorStrength);
       // Generations only grow, so no cached class mistakes the new snapshot for the old one.
       stats.generation += (this.snapshot.get(app)?.generation ?? 0) + 1;
       next.set(app, stats);
@@ -375,7 +377,9 @@ class DefaultScoringEngine implements ScoringEngine {
       const counters = stats.get(key, provider);
       return counters === undefined ? undefined : countersAt(counters, now, this.halfLifeMs);
     });
-    const path = pathPosteriors(levels, this.config.priorStrength);
+    const max = this.config.priorStrength;
+    const strengths = keys.map((_, i) => (i === 0 ? max : (stats.priorStrengths.get(statField(keys[i - 1] as string, provider)) ?? max)));
+    const path = pathPosteriors(levels, strengths);
     return path[path.length - 1] as Posterior;
   }
 }

@@ -1,0 +1,79 @@
+/**
+ * The factory for the phone makers' channels and Web Push, the sibling of `live-providers.ts`: validates
+ * one provider block (throwing ConfigError that names `apps.<app>.providers.<name>.<field>` and the fix,
+ * never a secret), builds the adapter and wraps it in the resilience layer exactly as
+ * `createLiveProvider` does.
+ */
+import { HmsProvider, readHmsSettings } from './hms/index.js';
+import type { LiveProviderContext } from './live-providers.js';
+import type { Provider } from './provider.js';
+import { OptionReader, ResilientProvider, readResilienceOptions, type ProviderLogger, type ResilienceDefaults } from './resilience/index.js';
+
+/** The channels this factory builds. */
+export const MAKER_PROVIDER_NAMES = ['hms', 'xiaomi', 'oppo', 'vivo', 'honor', 'webpush'] as const;
+export type MakerProviderName = (typeof MAKER_PROVIDER_NAMES)[number];
+
+/** Option keys of the resilience layer, accepted on every provider block. */
+const RESILIENCE_KEYS = ['timeoutMs', 'maxAttempts', 'concurrency', 'queueLimit', 'ratePerMinute', 'breakerThreshold', 'halfOpenAfterMs'];
+
+/** Keys each adapter understands; anything else is probably a typo and gets a warning. */
+const KNOWN_KEYS: Record<MakerProviderName, readonly string[]> = {
+  hms: ['clientId', 'clientSecret', 'endpoint', 'tokenUrl', 'receiptId', 'category', 'ca', 'caFile', 'connections'],
+  xiaomi: [],
+  oppo: [],
+  vivo: [],
+  honor: [],
+  webpush: [],
+};
+
+/** Channel-specific defaults of the resilience layer. */
+const RESILIENCE_DEFAULTS: Record<MakerProviderName, ResilienceDefaults> = {
+  // One call carries up to 1,000 tokens; Huawei's QPS quota answers 503 beyond it.
+  hms: { timeoutMs: 10_000, concurrency: 16 },
+  xiaomi: { timeoutMs: 10_000, concurrency: 16 },
+  oppo: { timeoutMs: 10_000, concurrency: 16 },
+  vivo: { timeoutMs: 10_000, concurrency: 16 },
+  honor: { timeoutMs: 10_000, concurrency: 16 },
+  webpush: { timeoutMs: 10_000, concurrency: 256 },
+};
+
+function warnUnknownKeys(name: MakerProviderName, options: Record<string, unknown>, basePath: string, logger: ProviderLogger | undefined): void {
+  const known = new Set([...KNOWN_KEYS[name], ...RESILIENCE_KEYS]);
+  const unknown = Object.keys(options).filter((key) => !known.has(key));
+  if (unknown.length > 0) {
+    logger?.warn({ path: basePath, keys: unknown }, `unknown keys in ${basePath} are ignored; check their spelling`);
+  }
+}
+
+function buildAdapter(name: MakerProviderName, reader: OptionReader, options: Record<string, unknown>, ctx: LiveProviderContext): Provider {
+  const context = { appId: ctx.appId, logger: ctx.logger };
+  switch (name) {
+    case 'hms':
+      return new HmsProvider(readHmsSettings(options, reader.basePath), context);
+    default:
+      return reader.fail('', `has no live adapter yet (${name})`, 'use sandbox mode for it');
+  }
+}
+
+/**
+ * Builds the live provider `name` for `ctx.appId` from its config block, wrapped in
+ * {@link ResilientProvider}. Throws ConfigError on a bad or missing option.
+ *
+ * Per provider:
+ * - hms: `clientId`, `clientSecret`, `endpoint`?, `tokenUrl`?, `receiptId`?, `category`?, `ca` | `caFile`?,
+ *   `connections`?
+ * - every provider: `timeoutMs`, `maxAttempts`, `concurrency`, `queueLimit`, `ratePerMinute`,
+ *   `breakerThreshold`, `halfOpenAfterMs` (see ResilienceOptions).
+ */
+export function createMakerProvider(name: MakerProviderName, options: Record<string, unknown>, ctx: LiveProviderContext): Provider {
+  const basePath = `apps.${ctx.appId}.providers.${name}`;
+  const reader = new OptionReader(options, basePath);
+  const adapter = buildAdapter(name, reader, options, ctx);
+  warnUnknownKeys(name, options, basePath, ctx.logger);
+  const defaults = RESILIENCE_DEFAULTS[name];
+  const resilience = readResilienceOptions(reader, ctx.appId, defaults);
+  // The adapter's own deadline fires first and classifies; this one is the backstop.
+  resilience.timeoutMs = (resilience.timeoutMs ?? defaults.timeoutMs) + 1_000;
+  if (ctx.hooks) resilience.hooks = ctx.hooks;
+  return new ResilientProvider(adapter, resilience);
+}

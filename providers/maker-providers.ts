@@ -6,6 +6,7 @@
  */
 import { HmsProvider, readHmsSettings } from './hms/index.js';
 import type { LiveProviderContext } from './live-providers.js';
+import { XiaomiProvider, readXiaomiSettings } from './xiaomi/index.js';
 import type { Provider } from './provider.js';
 import { OptionReader, ResilientProvider, readResilienceOptions, type ProviderLogger, type ResilienceDefaults } from './resilience/index.js';
 
@@ -19,7 +20,7 @@ const RESILIENCE_KEYS = ['timeoutMs', 'maxAttempts', 'concurrency', 'queueLimit'
 /** Keys each adapter understands; anything else is probably a typo and gets a warning. */
 const KNOWN_KEYS: Record<MakerProviderName, readonly string[]> = {
   hms: ['clientId', 'clientSecret', 'endpoint', 'tokenUrl', 'receiptId', 'category', 'ca', 'caFile', 'connections'],
-  xiaomi: [],
+  xiaomi: ['appSecret', 'packageName', 'endpoint', 'callbackUrl', 'callbackSecret', 'callbackType', 'channelId', 'ca', 'caFile', 'connections'],
   oppo: [],
   vivo: [],
   honor: [],
@@ -50,6 +51,8 @@ function buildAdapter(name: MakerProviderName, reader: OptionReader, options: Re
   switch (name) {
     case 'hms':
       return new HmsProvider(readHmsSettings(options, reader.basePath), context);
+    case 'xiaomi':
+      return new XiaomiProvider(readXiaomiSettings(options, reader.basePath), context);
     default:
       return reader.fail('', `has no live adapter yet (${name})`, 'use sandbox mode for it');
   }
@@ -62,6 +65,8 @@ function buildAdapter(name: MakerProviderName, reader: OptionReader, options: Re
  * Per provider:
  * - hms: `clientId`, `clientSecret`, `endpoint`?, `tokenUrl`?, `receiptId`?, `category`?, `ca` | `caFile`?,
  *   `connections`?
+ * - xiaomi: `appSecret`, `packageName`, `endpoint`?, `callbackUrl`? with `callbackSecret`, `callbackType`?
+ *   (default 19), `channelId`?, `ca` | `caFile`?, `connections`?
  * - every provider: `timeoutMs`, `maxAttempts`, `concurrency`, `queueLimit`, `ratePerMinute`,
  *   `breakerThreshold`, `halfOpenAfterMs` (see ResilienceOptions).
  */

@@ -8,8 +8,10 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { GatewayConfig } from './config/index.js';
 import { ApiKeyAuth, buildServer } from './http/index.js';
 import { GatewayMetrics } from './metrics/index.js';
-import { AcceptService, ConfigOrderRanker, DeliveryWorker, ProviderRegistry, type LiveProviderFactory, type Ranker } from './pipeline/index.js';
-import type { InvalidTokenEvent } from './pipeline/delivery-worker.js';
+import {
+  AcceptService, AckService, ConfigOrderRanker, DeliveryRunner, DeliveryWorker, IGNORE_OUTCOMES, ProviderRegistry,
+  type InvalidTokenEvent, type LiveProviderFactory, type OutcomeSink, type Ranker,
+} from './pipeline/index.js';
 import type { Stores } from './store/ports.js';
 import { createMemoryStores } from './store/memory/index.js';
 import { createRedisStores } from './store/redis/index.js';
@@ -22,6 +24,8 @@ export interface GatewayOptions {
   createLive?: LiveProviderFactory;
   /** Replaces the config-order ranker (the scoring engine plugs in here). */
   ranker?: Ranker;
+  /** Where acks and expired deadlines are reported to be learned from (the scoring engine). */
+  outcomes?: OutcomeSink;
   sandbox?: (appId: string) => SandboxDeps;
   /** Run the delivery worker in this process (default: config.pipeline.worker). */
   worker?: boolean;
@@ -60,31 +64,44 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     throw error;
   }
   let accepting = true;
+  const outcomes = options.outcomes ?? IGNORE_OUTCOMES;
   const server = await buildServer(
     {
       config,
       stores,
       auth: new ApiKeyAuth(config),
       accept: new AcceptService(config, stores, registry, metrics),
+      acks: new AckService(stores, metrics, outcomes),
       metrics,
       isAccepting: () => accepting,
     },
     { logger: options.logger ?? false },
   );
 
-  const worker = (options.worker ?? config.pipeline.worker) === false ? undefined : new DeliveryWorker({
+  const stopController = new AbortController();
+  const runner = new DeliveryRunner({
+    config,
     stores,
     registry,
     ranker: options.ranker ?? new ConfigOrderRanker(config),
+    outcomes,
     metrics,
+    logger: server.log,
+    stopSignal: stopController.signal,
+    onInvalidToken: options.onInvalidToken,
+  });
+  const worker = (options.worker ?? config.pipeline.worker) === false ? undefined : new DeliveryWorker({
+    stores,
+    runner,
     logger: server.log,
     apps,
     consumer: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     concurrency: config.pipeline.concurrency,
     devicesPerJob: config.pipeline.devicesPerJob,
     reclaimIdleMs: config.pipeline.reclaimIdleMs,
-    maxTriesPerStep: config.pipeline.maxTriesPerStep,
-    onInvalidToken: options.onInvalidToken,
+    deadlineTickMs: config.pipeline.deadlineTickMs,
+    deadlineLeaseMs: config.pipeline.deadlineLeaseMs,
+    stopController,
   });
   worker?.start();
 

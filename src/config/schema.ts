@@ -94,10 +94,23 @@ export const AppSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * Whether the app's client acks what it receives. false: a provider's acceptance ends a delivery
+     * (no deadlines, no escalation), so apps without an acking client are not sent copies.
+     */
+    acks: Type.Boolean({ default: true }),
+    /** pushmux's own long connection as a plan step after the providers (issue 6). */
+    longConnection: Type.Object(
+      { enabled: Type.Boolean({ default: true }) },
+      { additionalProperties: false, default: {} },
+    ),
     defaults: Type.Object(
       {
         ttlSeconds: Type.Integer({ minimum: 0, maximum: 2_419_200, default: 86_400 }),
+        /** How long a step waits for its ack before the plan moves on. */
         ackDeadlineMs: Type.Integer({ minimum: 100, default: 30_000 }),
+        /** The same for `priority: high` notifications (default: ackDeadlineMs). */
+        highPriorityAckDeadlineMs: Type.Optional(Type.Integer({ minimum: 100 })),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -144,6 +157,10 @@ export const ConfigSchema = Type.Object(
         idempotencyTtlSeconds: Type.Integer({ minimum: 60, default: 86_400 }),
         /** Bounded tries of one provider step on transient errors. */
         maxTriesPerStep: Type.Integer({ minimum: 1, maximum: 10, default: 3 }),
+        /** How often each instance looks for expired ack deadlines. */
+        deadlineTickMs: Type.Integer({ minimum: 10, default: 250 }),
+        /** How long an instance may hold a claimed deadline before another takes it over. */
+        deadlineLeaseMs: Type.Integer({ minimum: 1000, default: 30_000 }),
       },
       { additionalProperties: false, default: {} },
     ),

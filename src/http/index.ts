@@ -1,4 +1,5 @@
 export * from './auth.js';
+export * from './device-signature.js';
 export * from './schemas.js';
 export * from './server.js';
 export * from './services.js';

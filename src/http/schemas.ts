@@ -120,6 +120,8 @@ const Event = Type.Object({
   providerMessageId: Type.Optional(Type.String()),
   latencyMs: Type.Optional(Type.Number()),
   status: Type.Optional(Type.String()),
+  source: Type.Optional(Type.String({ description: 'For acks: device, or the provider whose receipt it was' })),
+  late: Type.Optional(Type.Boolean({ description: 'For acks: came after the plan had moved past the channel' })),
 });
 
 const StatusCounts = Type.Object({

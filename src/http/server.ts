@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { GatewayError, RequestError, StoreUnavailableError, errorBody } from '../errors/index.js';
+import { ackRoutes } from './routes/ack-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
@@ -78,5 +79,6 @@ export async function buildServer(services: HttpServices, options: ServerOptions
   await app.register(opsRoutes, services);
   await app.register(deviceRoutes, services);
   await app.register(notificationRoutes, services);
+  await app.register(ackRoutes, services);
   return app;
 }

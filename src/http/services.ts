@@ -1,6 +1,7 @@
 import type { GatewayConfig } from '../config/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import type { AcceptService } from '../pipeline/accept-service.js';
+import type { AckService } from '../pipeline/ack-service.js';
 import type { Stores } from '../store/ports.js';
 import type { ApiKeyAuth } from './auth.js';
 
@@ -10,6 +11,7 @@ export interface HttpServices {
   stores: Stores;
   auth: ApiKeyAuth;
   accept: AcceptService;
+  acks: AckService;
   metrics: GatewayMetrics;
   /** False while shutting down: /readyz fails so load balancers stop sending. */
   isAccepting: () => boolean;

@@ -61,6 +61,35 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly escalations = new Counter({
+    name: 'pushmux_escalations_total',
+    help: 'Moves from one plan step to the next (to="exhausted" when the plan ran out).',
+    labelNames: ['app', 'from', 'to'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly deadlinesExpired = new Counter({
+    name: 'pushmux_deadlines_expired_total',
+    help: 'Steps whose ack deadline passed without an ack, by the channel that was waited for.',
+    labelNames: ['app', 'provider'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly acks = new Counter({
+    name: 'pushmux_acks_total',
+    help: 'Acknowledgements by source (device, or a provider receipt) and result (on_time, late, duplicate, ignored).',
+    labelNames: ['app', 'source', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly ackLatency = new Histogram({
+    name: 'pushmux_accept_to_ack_seconds',
+    help: 'Time from accepting a notification to the ack of a device, by the channel that carried it.',
+    labelNames: ['app', 'provider'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900],
+    registers: [this.registry],
+  });
+
   private readonly httpDuration = new Histogram({
     name: 'pushmux_http_request_duration_seconds',
     help: 'HTTP API request durations by route template and status code.',
@@ -122,6 +151,22 @@ export class GatewayMetrics {
 
   invalidToken(app: string, provider: string): void {
     this.invalidTokens.inc({ app, provider });
+  }
+
+  escalation(app: string, from: string, to: string): void {
+    this.escalations.inc({ app, from, to });
+  }
+
+  deadlineExpired(app: string, provider: string): void {
+    this.deadlinesExpired.inc({ app, provider });
+  }
+
+  ack(app: string, source: string, result: 'on_time' | 'late' | 'duplicate' | 'ignored'): void {
+    this.acks.inc({ app, source, result });
+  }
+
+  acceptToAck(app: string, provider: string, seconds: number): void {
+    this.ackLatency.observe({ app, provider }, seconds);
   }
 
   circuit(app: string, provider: string, open: boolean): void {

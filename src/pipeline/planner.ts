@@ -24,6 +24,8 @@ export function buildPlan(
   notification: NotificationRecord,
   message: PushMessage,
   device: DeviceRecord,
+  /** Channels already tried for this delivery: left out of the plan. */
+  attempted: readonly string[] = [],
 ): Plan {
   const skipped: Plan['skipped'] = [];
   const eligible: ProviderName[] = [];
@@ -31,6 +33,7 @@ export function buildPlan(
   const deny = notification.channels?.deny;
   for (const [name, provider] of providers) {
     if (!device.tokens[name]) continue; // the device cannot be reached there at all: not worth a line
+    if (attempted.includes(name)) continue;
     if (allow && !allow.includes(name)) skipped.push({ channel: name, reason: 'not in channels.allow' });
     else if (deny?.includes(name)) skipped.push({ channel: name, reason: 'in channels.deny' });
     else if (provider.payloadBytes(message) > provider.maxPayloadBytes) skipped.push({ channel: name, reason: 'payload too large for channel' });

@@ -43,7 +43,28 @@ export interface NotificationStore {
   get(app: string, id: string): Promise<NotificationRecord | undefined>;
   getDeliveries(app: string, id: string): Promise<Map<string, DeliveryRecord>>;
   getDelivery(app: string, id: string, deviceId: string): Promise<DeliveryRecord | undefined>;
-  putDelivery(app: string, id: string, delivery: DeliveryRecord): Promise<void>;
+  /**
+   * Writes a delivery record only if the stored one still has version `delivery.version - 1` (0: none
+   * stored yet). Answers false when another writer got there first: re-read and decide again.
+   */
+  putDelivery(app: string, id: string, delivery: DeliveryRecord): Promise<boolean>;
+}
+
+/**
+ * Ack deadlines, kept in storage so they survive restarts. A due deadline is claimed by exactly one
+ * instance, which holds it under a lease while it escalates; a lease that runs out (its holder died)
+ * makes the deadline due again.
+ */
+export interface DeadlineStore {
+  schedule(app: string, member: string, dueAt: number): Promise<void>;
+  /** Removes a pending deadline; true if it was pending (not yet claimed by an escalation). */
+  cancel(app: string, member: string): Promise<boolean>;
+  /** Claims up to `limit` due deadlines (and ones whose lease ran out) under a lease until `leaseUntil`. */
+  claimDue(app: string, now: number, leaseUntil: number, limit: number): Promise<string[]>;
+  /** The claimed deadline is dealt with. */
+  release(app: string, member: string): Promise<void>;
+  /** Pending (not claimed) deadlines. */
+  pending(app: string): Promise<number>;
 }
 
 export interface QueueStats {
@@ -76,5 +97,6 @@ export interface Stores {
   devices: DeviceStore;
   notifications: NotificationStore;
   queue: JobQueue;
+  deadlines: DeadlineStore;
   health: StoreHealth;
 }

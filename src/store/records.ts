@@ -45,15 +45,25 @@ export interface NotificationRecord extends NotificationContent {
   idempotencyKey?: string;
 }
 
-/** A delivery's state; `queued` is implicit for recipients no worker has touched yet. */
+/**
+ * A delivery's state; `queued` is implicit for recipients no worker has touched yet. `sent` means a
+ * provider accepted it: for apps that ack, the delivery waits for the ack (or its deadline); for apps
+ * that cannot ack, it is final.
+ */
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'expired';
-export const TERMINAL_STATUSES: ReadonlySet<DeliveryStatus> = new Set(['sent', 'delivered', 'failed', 'expired']);
+/** Final whatever the app: nothing more will happen to the delivery (a late ack can still come). */
+export const FINAL_STATUSES: ReadonlySet<DeliveryStatus> = new Set(['delivered', 'failed', 'expired']);
+/** A job's work for a device is done once it reaches one of these (waiting for an ack included). */
+export const SETTLED_STATUSES: ReadonlySet<DeliveryStatus> = new Set(['sent', 'delivered', 'failed', 'expired']);
 
 /** One entry of a device's timeline. */
 export interface TimelineEvent {
   at: number;
-  /** `attempt` a send to a channel; `skip` a channel passed over; `state` a status change. */
-  type: 'attempt' | 'skip' | 'state';
+  /**
+   * `attempt` a send to a channel; `skip` a channel passed over; `state` a status change; `ack` an
+   * acknowledgement (device or provider receipt); `deadline` no ack in time, the plan moves on.
+   */
+  type: 'attempt' | 'skip' | 'state' | 'ack' | 'deadline';
   channel?: string;
   /** Classified outcome of an attempt (accepted, invalid-token, retry, rejected, auth-error). */
   outcome?: string;
@@ -61,6 +71,20 @@ export interface TimelineEvent {
   providerMessageId?: string;
   latencyMs?: number;
   status?: DeliveryStatus;
+  /** For acks: who acknowledged (device, or a provider's receipt). */
+  source?: string;
+  /** For acks: it came after the plan had moved past the channel that carried it. */
+  late?: boolean;
+}
+
+/** The step of a plan that is waiting for its ack. */
+export interface AwaitingAck {
+  channel: string;
+  /** 1 for the first step, 2 after the first escalation, ... */
+  step: number;
+  sentAt: number;
+  deadlineAt: number;
+  providerMessageId?: string;
 }
 
 export interface DeliveryRecord {
@@ -68,6 +92,15 @@ export interface DeliveryRecord {
   status: DeliveryStatus;
   /** The channel that carried (or last tried) the message. */
   channel?: string;
+  /** Bumped by every write: writers name the version they read (compare-and-set). */
+  version: number;
+  /** Channels tried so far, in order (the next step skips them). */
+  attempted: string[];
+  /** Steps started so far. */
+  step: number;
+  awaiting?: AwaitingAck;
+  /** platform/brand/model when the delivery started: what outcomes are learned for. */
+  deviceClass?: { platform: string; brand?: string; model?: string };
   events: TimelineEvent[];
   updatedAt: number;
 }

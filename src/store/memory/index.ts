@@ -1,8 +1,10 @@
 import type { Stores } from '../ports.js';
+import { MemoryDeadlineStore } from './memory-deadline-store.js';
 import { MemoryDeviceStore } from './memory-device-store.js';
 import { MemoryJobQueue } from './memory-job-queue.js';
 import { MemoryNotificationStore } from './memory-notification-store.js';
 
+export * from './memory-deadline-store.js';
 export * from './memory-device-store.js';
 export * from './memory-job-queue.js';
 export * from './memory-notification-store.js';
@@ -16,6 +18,7 @@ export function createMemoryStores(now: () => number = Date.now): Stores {
     devices,
     notifications: new MemoryNotificationStore(queue, devices, now),
     queue,
+    deadlines: new MemoryDeadlineStore(),
     health: { async ping() {}, async close() { queue.wakeAll(); } },
   };
 }

@@ -52,10 +52,14 @@ export class MemoryNotificationStore implements NotificationStore {
     return found && structuredClone(found);
   }
 
-  async putDelivery(app: string, id: string, delivery: DeliveryRecord): Promise<void> {
+  async putDelivery(app: string, id: string, delivery: DeliveryRecord): Promise<boolean> {
     const deliveries = this.deliveries.get(`${app}/${id}`);
     // A delivery of a notification past retention has nowhere to go; like Redis, it is dropped.
-    deliveries?.set(delivery.deviceId, structuredClone(delivery));
+    if (!deliveries) return true;
+    const current = deliveries.get(delivery.deviceId)?.version ?? 0;
+    if (current !== delivery.version - 1) return false;
+    deliveries.set(delivery.deviceId, structuredClone(delivery));
+    return true;
   }
 
   private lastSweep = 0;

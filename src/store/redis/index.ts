@@ -2,12 +2,14 @@ import { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../../errors/index.js';
 import type { Stores } from '../ports.js';
 import { guard } from './guard.js';
+import { RedisDeadlineStore } from './redis-deadline-store.js';
 import { RedisDeviceStore } from './redis-device-store.js';
 import { RedisJobQueue } from './redis-job-queue.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisNotificationStore } from './redis-notification-store.js';
 import { StoreScripts } from './redis-scripts.js';
 
+export * from './redis-deadline-store.js';
 export * from './redis-device-store.js';
 export * from './redis-job-queue.js';
 export * from './redis-keys.js';
@@ -53,6 +55,7 @@ export async function createRedisStores(options: RedisStoreOptions): Promise<Sto
     devices: new RedisDeviceStore(client, keys, scripts),
     notifications: new RedisNotificationStore(client, keys, scripts, options.retentionSeconds),
     queue,
+    deadlines: new RedisDeadlineStore(client, keys, scripts),
     health: {
       ping: () => guard('ping', async () => void (await client.ping())),
       async close() {

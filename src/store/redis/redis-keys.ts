@@ -34,6 +34,14 @@ export class RedisKeys {
     return `${this.tag(app)}:idem:${key}`;
   }
 
+  deadlines(app: string): string {
+    return `${this.tag(app)}:deadlines`;
+  }
+
+  deadlinesLeased(app: string): string {
+    return `${this.tag(app)}:deadlines:leased`;
+  }
+
   jobs(app: string): string {
     return `${this.tag(app)}:jobs`;
   }

@@ -50,21 +50,26 @@ export class RedisNotificationStore implements NotificationStore {
   getDeliveries(app: string, id: string): Promise<Map<string, DeliveryRecord>> {
     return guard('deliveries get', async () => {
       const all = await this.client.hgetall(this.keys.deliveries(app, id));
-      return new Map(Object.entries(all).map(([deviceId, raw]) => [deviceId, JSON.parse(raw) as DeliveryRecord]));
+      return new Map(Object.entries(all).map(([deviceId, raw]) => [deviceId, decodeDelivery(raw)]));
     });
   }
 
   getDelivery(app: string, id: string, deviceId: string): Promise<DeliveryRecord | undefined> {
     return guard('delivery get', async () => {
       const raw = await this.client.hget(this.keys.deliveries(app, id), deviceId);
-      return raw ? (JSON.parse(raw) as DeliveryRecord) : undefined;
+      return raw ? decodeDelivery(raw) : undefined;
     });
   }
 
-  putDelivery(app: string, id: string, delivery: DeliveryRecord): Promise<void> {
-    return guard('delivery put', async () => {
-      const key = this.keys.deliveries(app, id);
-      await this.client.multi().hset(key, delivery.deviceId, JSON.stringify(delivery)).expire(key, this.retentionSeconds).exec();
-    });
+  putDelivery(app: string, id: string, delivery: DeliveryRecord): Promise<boolean> {
+    return guard('delivery put', () =>
+      this.scripts.putDelivery(this.keys.deliveries(app, id), delivery.deviceId, delivery.version - 1,
+        `${delivery.version}|${JSON.stringify(delivery)}`, this.retentionSeconds),
+    );
   }
+}
+
+/** Stored as '<version>|<json>' (see lua/putDelivery-1.lua). */
+function decodeDelivery(raw: string): DeliveryRecord {
+  return JSON.parse(raw.slice(raw.indexOf('|') + 1)) as DeliveryRecord;
 }

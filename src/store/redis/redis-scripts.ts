@@ -57,6 +57,14 @@ export class StoreScripts {
     return (await this.fn('accept')(...keys, ...args)) as (string | number)[];
   }
 
+  async putDelivery(key: string, deviceId: string, expectedVersion: number, value: string, retentionSeconds: number): Promise<boolean> {
+    return (await this.fn('putDelivery')(key, deviceId, expectedVersion, value, retentionSeconds)) === 1;
+  }
+
+  async claimDeadlines(due: string, leased: string, now: number, leaseUntil: number, limit: number): Promise<string[]> {
+    return (await this.fn('claimDeadlines')(due, leased, now, leaseUntil, limit)) as string[];
+  }
+
   async removeToken(deviceKey: string, provider: string, token: string, now: number): Promise<boolean> {
     return (await this.fn('removeToken')(deviceKey, provider, token, now)) === 1;
   }

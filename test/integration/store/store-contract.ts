@@ -104,8 +104,14 @@ export function storeContract(name: string, setup: () => Promise<StoreFixture>, 
       await registerAll(stores, app, ['a', 'b']);
       const n = notification(app, ['a', 'b']);
       await stores.notifications.accept(n, options(10));
-      await stores.notifications.putDelivery(app, n.id, { deviceId: 'a', status: 'sent', channel: 'fcm', events: [{ at: 1, type: 'attempt', channel: 'fcm', outcome: 'accepted' }], updatedAt: 1 });
+      const first = { deviceId: 'a', status: 'sent' as const, channel: 'fcm', version: 1, attempted: ['fcm'], step: 1, events: [{ at: 1, type: 'attempt' as const, channel: 'fcm', outcome: 'accepted' }], updatedAt: 1 };
+      expect(await stores.notifications.putDelivery(app, n.id, first)).toBe(true);
       expect((await stores.notifications.getDelivery(app, n.id, 'a'))?.status).toBe('sent');
+      // Compare-and-set: a writer holding a stale version loses.
+      expect(await stores.notifications.putDelivery(app, n.id, { ...first, status: 'failed' })).toBe(false);
+      expect(await stores.notifications.putDelivery(app, n.id, { ...first, version: 2, status: 'delivered' })).toBe(true);
+      expect(await stores.notifications.putDelivery(app, n.id, { ...first, version: 2, status: 'failed' })).toBe(false);
+      expect((await stores.notifications.getDelivery(app, n.id, 'a'))).toMatchObject({ status: 'delivered', version: 2 });
       expect(await stores.notifications.getDelivery(app, n.id, 'b')).toBeUndefined();
       const all = await stores.notifications.getDeliveries(app, n.id);
       expect([...all.keys()]).toEqual(['a']);
@@ -143,6 +149,26 @@ export function storeContract(name: string, setup: () => Promise<StoreFixture>, 
       const stats = await stores.queue.stats(app);
       expect(stats.depth).toBe(1);
       expect(stats.oldestAgeMs).toBeGreaterThanOrEqual(20);
+    });
+
+    run('claims each due deadline once, under a lease that returns it when it runs out', async ({ stores, app }) => {
+      const d = stores.deadlines;
+      await d.schedule(app, 'n1|a|1', 1_000);
+      await d.schedule(app, 'n1|b|1', 2_000);
+      await d.schedule(app, 'n2|a|1', 5_000);
+      expect(await d.pending(app)).toBe(3);
+      expect(await d.claimDue(app, 500, 10_500, 10)).toEqual([]);
+      expect(await d.claimDue(app, 2_000, 12_000, 10)).toEqual(['n1|a|1', 'n1|b|1']);
+      // Claimed ones are no longer pending: a second claimant gets nothing, a cancel says "too late".
+      expect(await d.claimDue(app, 2_500, 12_500, 10)).toEqual([]);
+      expect(await d.cancel(app, 'n1|a|1')).toBe(false);
+      expect(await d.cancel(app, 'n2|a|1')).toBe(true);
+      await d.release(app, 'n1|a|1');
+      // n1|b|1 was never released: once its lease ends it is due again.
+      expect(await d.claimDue(app, 12_000, 20_000, 10)).toEqual(['n1|b|1']);
+      await d.release(app, 'n1|b|1');
+      expect(await d.claimDue(app, 30_000, 40_000, 10)).toEqual([]);
+      expect(await d.pending(app)).toBe(0);
     });
 
     run('blocks a take until a job arrives, and returns empty when none does', async ({ stores, app }) => {

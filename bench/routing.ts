@@ -5,7 +5,7 @@
  * oracle route the same messages. Prints one JSON line.
  *
  * Flags: --seed N, --hours H, --rate MSG_PER_S, --instances N, --half-life S (scoring halfLifeSeconds),
- * --deadline MS, --policy thompson|ucb|greedy.
+ * --deadline MS, --policy thompson|ucb|greedy, --exploration SHARE.
  */
 import { parseArgs } from 'node:util';
 import type { PolicyName } from '../scoring/index.js';
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     'half-life': { type: 'string', default: '300' },
     deadline: { type: 'string', default: '10000' },
     policy: { type: 'string', default: 'thompson' },
+    exploration: { type: 'string', default: '0.1' },
   },
 });
 
@@ -31,6 +32,7 @@ const fleet = buildChinaAndroidFleet({ seed, incident: { startMs: incidentStart,
 const scoring = {
   halfLifeSeconds: Number(values['half-life']),
   policy: values.policy as PolicyName,
+  exploration: Number(values.exploration),
   snapshotRefreshMs: 2000,
 };
 const regretBucketMs = 20 * 60_000;

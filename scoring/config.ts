@@ -11,7 +11,7 @@ const POLICIES: ReadonlySet<string> = new Set<PolicyName>(['thompson', 'ucb', 'g
 export const DEFAULT_SCORING_CONFIG: Readonly<ScoringConfig> = Object.freeze({
   halfLifeSeconds: 1800,
   policy: 'thompson',
-  exploration: 0.2,
+  exploration: 0.1,
   latencyWeight: 0.002,
   // SMS costs money: it must deliver 30 points better than a free channel to be ranked above it.
   costs: { sms: 0.3 },

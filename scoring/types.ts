@@ -49,7 +49,7 @@ export interface ScoringConfig {
   /**
    * Upper bound, in [0, 1], on the share of a class's first picks that may go to a provider other than
    * the one with the best expected utility (the greedy choice). Thompson and UCB explore on their own;
-   * this caps how much. 0 turns every policy greedy, 1 leaves the policy unbounded. Default 0.2.
+   * this caps how much. 0 turns every policy greedy, 1 leaves the policy unbounded. Default 0.1.
    */
   exploration: number;
   /** Utility lost per second of expected ack latency (utility is in delivery-probability units). */

@@ -56,22 +56,30 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const apps = Object.keys(config.apps);
   metrics.useQueueStats(async () => new Map(await Promise.all(apps.map(async (app) => [app, await stores.queue.stats(app)] as const))));
 
+  const outcomes = options.outcomes ?? IGNORE_OUTCOMES;
+  const acks = new AckService(stores, metrics, outcomes);
+  // A simulated device "receives" a sandbox message and acks it, as the real app would.
+  const sandboxAcks = (appId: string): SandboxDeps => ({
+    onDelivered: (d) => {
+      acks.ack({ app: appId, notificationId: d.notificationId, deviceId: d.deviceId, source: 'sandbox-device', channel: d.provider })
+        .catch((error: unknown) => server.log.warn({ err: (error as Error).message }, 'simulated ack failed'));
+    },
+  });
   let registry: ProviderRegistry;
   try {
-    registry = new ProviderRegistry(config, { createLive: options.createLive, sandbox: options.sandbox });
+    registry = new ProviderRegistry(config, { createLive: options.createLive, sandbox: options.sandbox ?? sandboxAcks });
   } catch (error) {
     await stores.health.close();
     throw error;
   }
   let accepting = true;
-  const outcomes = options.outcomes ?? IGNORE_OUTCOMES;
   const server = await buildServer(
     {
       config,
       stores,
       auth: new ApiKeyAuth(config),
       accept: new AcceptService(config, stores, registry, metrics),
-      acks: new AckService(stores, metrics, outcomes),
+      acks,
       metrics,
       isAccepting: () => accepting,
     },

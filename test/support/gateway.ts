@@ -44,7 +44,8 @@ export async function testGateway(options: { redisUrl?: string; keyPrefix?: stri
   const raw = options.config ?? testConfigObject();
   if (options.redisUrl) raw.redis = { url: options.redisUrl, keyPrefix: options.keyPrefix ?? 'pmtest' };
   const { config } = buildConfig(raw, emptyEnv);
-  return createGateway({ ...options, config, defaultMetrics: false });
+  // Simulated devices stay silent unless a test asks: acks are what most tests exercise.
+  return createGateway({ sandbox: () => ({}), ...options, config, defaultMetrics: false });
 }
 
 /** Polls until `check` returns a value or the deadline passes. */

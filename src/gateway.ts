@@ -51,7 +51,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
   const metrics = new GatewayMetrics({ defaultMetrics: options.defaultMetrics });
   const stores = config.redis.url
-    ? await createRedisStores({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, retentionSeconds: config.pipeline.retentionSeconds })
+    ? await createRedisStores({ url: config.redis.url, cluster: config.redis.cluster, keyPrefix: config.redis.keyPrefix, retentionSeconds: config.pipeline.retentionSeconds })
     : createMemoryStores();
   const apps = Object.keys(config.apps);
   metrics.useQueueStats(async () => new Map(await Promise.all(apps.map(async (app) => [app, await stores.queue.stats(app)] as const))));

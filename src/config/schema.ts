@@ -138,6 +138,8 @@ export const ConfigSchema = Type.Object(
       {
         /** Absent → the embedded memory stores (one process, nothing survives a restart). */
         url: Type.Optional(Type.String({ minLength: 1 })),
+        /** `url` lists Redis Cluster seed nodes, comma-separated. */
+        cluster: Type.Boolean({ default: false }),
         keyPrefix: Type.String({ minLength: 1, default: 'pm' }),
       },
       { additionalProperties: false, default: {} },

@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../../errors/index.js';
 import type { Stores } from '../ports.js';
 import { guard } from './guard.js';
+import { newRedisClient, type RedisClient } from './redis-client.js';
 import { RedisDeadlineStore } from './redis-deadline-store.js';
 import { RedisDeviceStore } from './redis-device-store.js';
 import { RedisJobQueue } from './redis-job-queue.js';
@@ -9,6 +9,7 @@ import { RedisKeys } from './redis-keys.js';
 import { RedisNotificationStore } from './redis-notification-store.js';
 import { StoreScripts } from './redis-scripts.js';
 
+export * from './redis-client.js';
 export * from './redis-deadline-store.js';
 export * from './redis-device-store.js';
 export * from './redis-job-queue.js';
@@ -18,6 +19,8 @@ export * from './redis-scripts.js';
 
 export interface RedisStoreOptions {
   url: string;
+  /** `url` names Redis Cluster seed nodes (comma-separated). */
+  cluster?: boolean;
   keyPrefix: string;
   retentionSeconds: number;
   /** How long start-up waits for Redis before giving up. */
@@ -28,20 +31,12 @@ export interface RedisStoreOptions {
  * Connects to Redis and builds the durable stores. Commands fail fast while Redis is unreachable (no
  * offline queue), so the API can answer 503 instead of hanging.
  */
-export async function createRedisStores(options: RedisStoreOptions): Promise<Stores & { client: Redis }> {
-  const client = new Redis(options.url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    // Commands issued in the same tick by concurrent requests go out as one pipeline.
-    enableAutoPipelining: true,
-    connectTimeout: options.connectTimeoutMs ?? 10_000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-  });
+export async function createRedisStores(options: RedisStoreOptions): Promise<Stores & { client: RedisClient }> {
+  const client = newRedisClient({ url: options.url, cluster: options.cluster ?? false, connectTimeoutMs: options.connectTimeoutMs ?? 10_000 });
   // Connection errors surface through /readyz and 503s; without a listener ioredis would log each one.
   client.on('error', () => {});
   try {
-    await client.connect();
+    await withTimeout(client.connect(), options.connectTimeoutMs ?? 10_000);
   } catch (error) {
     client.disconnect();
     throw new StoreUnavailableError(`cannot connect to Redis at ${redactUrl(options.url)}: ${(error as Error).message}`, { cause: error });
@@ -74,5 +69,18 @@ export function redactUrl(url: string): string {
     return parsed.toString();
   } catch {
     return '(unparseable url)';
+  }
+}
+
+/** A cluster's connect() waits for every slot; bound it like a single node's connect timeout. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { DeadlineStore } from '../ports.js';
 import { guard } from './guard.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -6,7 +6,7 @@ import type { StoreScripts } from './redis-scripts.js';
 
 /** Ack deadlines as two sorted sets per app: due (scored by due time) and leased (by lease end). */
 export class RedisDeadlineStore implements DeadlineStore {
-  constructor(private readonly client: Redis, private readonly keys: RedisKeys, private readonly scripts: StoreScripts) {}
+  constructor(private readonly client: RedisClient, private readonly keys: RedisKeys, private readonly scripts: StoreScripts) {}
 
   schedule(app: string, member: string, dueAt: number): Promise<void> {
     return guard('deadline schedule', async () => void (await this.client.zadd(this.keys.deadlines(app), dueAt, member)));

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { DeviceStore } from '../ports.js';
 import type { DeviceRecord } from '../records.js';
 import { guard } from './guard.js';
@@ -7,7 +7,7 @@ import type { StoreScripts } from './redis-scripts.js';
 
 /** Devices as JSON strings, with a per-app id set and per-user sets for recipient resolution. */
 export class RedisDeviceStore implements DeviceStore {
-  constructor(private readonly client: Redis, private readonly keys: RedisKeys, private readonly scripts: StoreScripts) {}
+  constructor(private readonly client: RedisClient, private readonly keys: RedisKeys, private readonly scripts: StoreScripts) {}
 
   put(app: string, device: DeviceRecord): Promise<void> {
     return guard('device put', async () => {

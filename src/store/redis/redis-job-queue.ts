@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { duplicateForBlocking, type RedisClient } from './redis-client.js';
 import type { JobQueue, QueueStats } from '../ports.js';
 import type { DeliveryJob } from '../records.js';
 import { guard } from './guard.js';
@@ -13,11 +13,11 @@ type StreamEntry = [id: string, fields: string[]];
  */
 export class RedisJobQueue implements JobQueue {
   /** Blocking reads hold a connection, so each app's reader gets its own. */
-  private readonly readers = new Map<string, Redis>();
+  private readonly readers = new Map<string, RedisClient>();
   private readonly groupsReady = new Set<string>();
   private closed = false;
 
-  constructor(private readonly client: Redis, private readonly keys: RedisKeys) {}
+  constructor(private readonly client: RedisClient, private readonly keys: RedisKeys) {}
 
   take(app: string, consumer: string, count: number, blockMs: number): Promise<DeliveryJob[]> {
     return guard('queue take', async () => {
@@ -82,11 +82,11 @@ export class RedisJobQueue implements JobQueue {
     this.readers.clear();
   }
 
-  private readerFor(app: string): Redis {
+  private readerFor(app: string): RedisClient {
     if (this.closed) throw new Error('queue closed');
     let reader = this.readers.get(app);
     if (!reader) {
-      reader = this.client.duplicate({ lazyConnect: false, enableOfflineQueue: true });
+      reader = duplicateForBlocking(this.client);
       reader.on('error', () => {}); // reported through the main client's health
       this.readers.set(app, reader);
     }

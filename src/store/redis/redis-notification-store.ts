@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { AcceptOptions, AcceptResult, NotificationStore } from '../ports.js';
 import type { DeliveryRecord, NotificationRecord } from '../records.js';
 import { guard } from './guard.js';
@@ -11,7 +11,7 @@ import type { StoreScripts } from './redis-scripts.js';
  */
 export class RedisNotificationStore implements NotificationStore {
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly keys: RedisKeys,
     private readonly scripts: StoreScripts,
     private readonly retentionSeconds: number,

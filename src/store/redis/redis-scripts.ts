@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The compiled build keeps the .lua files beside the sources (see the build script). */
@@ -39,7 +39,7 @@ type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
 /** Typed access to the gateway's scripts on one connection. */
 export class StoreScripts {
-  constructor(private readonly client: Redis) {
+  constructor(private readonly client: RedisClient) {
     for (const script of scriptFiles()) {
       const command = `${script.name}:v${VERSION}`;
       if (!(command in client)) client.defineCommand(command, { numberOfKeys: script.keys, lua: script.lua });

@@ -6,6 +6,7 @@
  */
 import { HmsProvider, readHmsSettings } from './hms/index.js';
 import type { LiveProviderContext } from './live-providers.js';
+import { OppoProvider, readOppoSettings } from './oppo/index.js';
 import { XiaomiProvider, readXiaomiSettings } from './xiaomi/index.js';
 import type { Provider } from './provider.js';
 import { OptionReader, ResilientProvider, readResilienceOptions, type ProviderLogger, type ResilienceDefaults } from './resilience/index.js';
@@ -21,7 +22,7 @@ const RESILIENCE_KEYS = ['timeoutMs', 'maxAttempts', 'concurrency', 'queueLimit'
 const KNOWN_KEYS: Record<MakerProviderName, readonly string[]> = {
   hms: ['clientId', 'clientSecret', 'endpoint', 'tokenUrl', 'receiptId', 'category', 'ca', 'caFile', 'connections'],
   xiaomi: ['appSecret', 'packageName', 'endpoint', 'callbackUrl', 'callbackSecret', 'callbackType', 'channelId', 'ca', 'caFile', 'connections'],
-  oppo: [],
+  oppo: ['appKey', 'masterSecret', 'endpoint', 'channelId', 'callbackUrl', 'callbackSecret', 'ca', 'caFile', 'connections'],
   vivo: [],
   honor: [],
   webpush: [],
@@ -53,6 +54,8 @@ function buildAdapter(name: MakerProviderName, reader: OptionReader, options: Re
       return new HmsProvider(readHmsSettings(options, reader.basePath), context);
     case 'xiaomi':
       return new XiaomiProvider(readXiaomiSettings(options, reader.basePath), context);
+    case 'oppo':
+      return new OppoProvider(readOppoSettings(options, reader.basePath), context);
     default:
       return reader.fail('', `has no live adapter yet (${name})`, 'use sandbox mode for it');
   }
@@ -67,6 +70,8 @@ function buildAdapter(name: MakerProviderName, reader: OptionReader, options: Re
  *   `connections`?
  * - xiaomi: `appSecret`, `packageName`, `endpoint`?, `callbackUrl`? with `callbackSecret`, `callbackType`?
  *   (default 19), `channelId`?, `ca` | `caFile`?, `connections`?
+ * - oppo: `appKey`, `masterSecret`, `endpoint`?, `channelId`?, `callbackUrl`? with `callbackSecret`,
+ *   `ca` | `caFile`?, `connections`?
  * - every provider: `timeoutMs`, `maxAttempts`, `concurrency`, `queueLimit`, `ratePerMinute`,
  *   `breakerThreshold`, `halfOpenAfterMs` (see ResilienceOptions).
  */

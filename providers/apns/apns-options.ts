@@ -33,7 +33,7 @@ const APPLE_ID = /^[A-Z0-9]{10}$/;
  * (default 1,000). Throws ConfigError naming the field.
  */
 export function readApnsSettings(options: Record<string, unknown>, basePath: string): ApnsSettings {
-  const reader = new OptionReader(options, basePath);
+  const reader: OptionReader = new OptionReader(options, basePath);
   const teamId = reader.requiredString('teamId', 'copy the 10-character Team ID from your Apple developer account', APPLE_ID);
   const keyId = reader.requiredString('keyId', 'copy the 10-character Key ID of the .p8 auth key', APPLE_ID);
   const topic = reader.requiredString('topic', "set it to the app's bundle id, e.g. com.example.app");

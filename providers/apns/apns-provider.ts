@@ -79,6 +79,8 @@ export class ApnsProvider implements Provider {
           provider: 'apns',
           timeoutMs: this.settings.timeoutMs,
           signal,
+          // apns2 takes no signal; the pool's stream timeout releases a stream that never answers.
+          cancellable: false,
         });
         return { kind: 'accepted', providerMessageId: apnsId };
       } catch (error) {

@@ -120,6 +120,8 @@ export class FcmProvider implements Provider {
         provider: 'fcm',
         timeoutMs: this.settings.timeoutMs,
         signal,
+        // firebase-admin takes no signal; its own 15 s socket timeout releases the request.
+        cancellable: false,
       });
       responses = batch.responses;
     } catch (error) {

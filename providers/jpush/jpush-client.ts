@@ -56,7 +56,7 @@ export class JPushClient {
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           },
           ...(body === undefined ? {} : { body }),
-          signal: deadline,
+          ...(deadline === undefined ? {} : { signal: deadline }),
         });
         const text = await response.body.text();
         const answer: JPushAnswer = { statusCode: response.statusCode, headers: response.headers, text, json: undefined };

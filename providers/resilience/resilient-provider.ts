@@ -5,16 +5,12 @@ import {
   CircuitState,
   ConsecutiveBreaker,
   IsolatedCircuitError,
-  TaskCancelledError,
-  TimeoutStrategy,
   bulkhead,
   circuitBreaker,
   handleWhenResult,
-  timeout,
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
   type IDisposable,
-  type TimeoutPolicy,
 } from 'cockatiel';
 import type {
   Provider,
@@ -127,7 +123,26 @@ function stateName(state: CircuitState): CircuitStateName {
 }
 
 function fill(count: number, outcome: SendOutcome): SendOutcome[] {
-  return Array.from({ length: count }, () => outcome);
+  const outcomes = new Array<SendOutcome>(count);
+  for (let i = 0; i < count; i += 1) outcomes[i] = outcome;
+  return outcomes;
+}
+
+/** Marks a call that hit the backstop timeout. */
+const TIMED_OUT: unique symbol = Symbol('timed-out');
+
+/**
+ * Settles with `work` or with {@link TIMED_OUT} after `ms`, whichever is first. A bare timer, not
+ * cockatiel's TimeoutPolicy: that one builds an AbortController and listeners per call, which was most
+ * of this layer's cost at 10k sends a second; the adapters own cancellation (their deadlines) and get
+ * the caller's signal as is.
+ */
+function raceTimeout<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, ms, TIMED_OUT);
+  });
+  return Promise.race([work, timedOut]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -156,7 +171,7 @@ export class ResilientProvider implements Provider {
   private readonly random: () => number;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
-  private readonly timeout: TimeoutPolicy;
+  private readonly timeoutMs: number;
   private readonly rateLimiter: RateLimiter | undefined;
   private readonly subscriptions: IDisposable[] = [];
   private openedAt = 0;
@@ -179,8 +194,7 @@ export class ResilientProvider implements Provider {
       breaker: new ConsecutiveBreaker(Math.max(1, options.breakerThreshold ?? 5)),
     });
     this.bulkhead = bulkhead(Math.max(1, options.concurrency ?? 100), Math.max(0, options.queueLimit ?? 10_000));
-    // Aggressive: the attempt settles at the deadline even if the adapter ignores the signal.
-    this.timeout = timeout(options.timeoutMs ?? 10_000, TimeoutStrategy.Aggressive);
+    this.timeoutMs = options.timeoutMs ?? 10_000;
     this.rateLimiter = options.ratePerMinute ? new RateLimiter({ ratePerMinute: options.ratePerMinute }) : undefined;
     this.subscriptions.push(
       this.breaker.onBreak(() => {
@@ -285,17 +299,18 @@ export class ResilientProvider implements Provider {
     const started = performance.now();
     let outcomes: SendOutcome[];
     try {
-      outcomes = await this.timeout.execute(
-        (context) => this.inner.send(message, batch, { signal: context.signal }),
-        signal,
-      );
-      if (outcomes.length !== batch.length) {
+      // The attempt settles at the deadline even if the adapter ignores it (a bug, a hung SDK).
+      const result = await raceTimeout(this.inner.send(message, batch, signal ? { signal } : undefined), this.timeoutMs);
+      if (result === TIMED_OUT) {
+        outcomes = fill(batch.length, { kind: 'retry', reason: signal?.aborted ? 'aborted' : 'timeout' });
+      } else if (result.length !== batch.length) {
         // An adapter that answers the wrong number of outcomes cannot be trusted for any target.
         outcomes = fill(batch.length, { kind: 'retry', reason: 'provider-bad-answer' });
+      } else {
+        outcomes = result;
       }
-    } catch (error) {
-      const reason = signal?.aborted ? 'aborted' : error instanceof TaskCancelledError ? 'timeout' : 'provider-threw';
-      outcomes = fill(batch.length, { kind: 'retry', reason });
+    } catch {
+      outcomes = fill(batch.length, { kind: 'retry', reason: signal?.aborted ? 'aborted' : 'provider-threw' });
     }
     this.report(outcomes, performance.now() - started, attempt);
     return outcomes;

@@ -96,7 +96,8 @@ describe('ResilientProvider', () => {
       controller.abort();
       return new Promise(() => undefined);
     });
-    const outcomes = await wrap(inner).send(message(), targets(1), { signal: controller.signal });
+    // The fake ignores the signal, so the backstop timeout ends the call; a real adapter returns at once.
+    const outcomes = await wrap(inner, { timeoutMs: 30 }).send(message(), targets(1), { signal: controller.signal });
     expect(outcomes).toEqual([{ kind: 'retry', reason: 'aborted' }]);
     expect(adapterSignal?.aborted).toBe(true);
     expect(inner.calls).toHaveLength(1);

@@ -1,0 +1,242 @@
+/**
+ * npm run bench:dispatch — delivery throughput of the whole gateway into the APNs mock, against what
+ * the wire allows: the same number of notifications sent straight from apns2 to the same mock, in the
+ * same run. Prints one JSON line: gateway_per_s, raw_per_s, ratio.
+ *
+ * - The APNs mock (HTTP/2 + TLS, JWT checked) runs in a child process, so it does not share a core with
+ *   the side being measured.
+ * - raw: apns2 with the same connection pool the adapter installs (apns2's own pool cannot reach a
+ *   port other than 443), BENCH_CONCURRENCY sends in flight.
+ * - gateway: the embedded gateway (memory stores) with the live APNs adapter behind the resilience
+ *   layer. Notifications go in through the HTTP batch endpoint; the clock runs from the first request to
+ *   the moment the mock has answered the last push.
+ *
+ * Settings (env): BENCH_NOTIFICATIONS (50000), BENCH_DEVICES (1000), BENCH_BATCH_SIZE notifications
+ * per batch request (1000), BENCH_CONCURRENCY raw sends in flight (1000).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ApnsClient, Notification } from 'apns2';
+import { installApnsPool } from '../providers/apns/apns-pool.js';
+import { ApnsMock } from '../test/mocks/apns-mock.js';
+import { APNS_TEST_KEY, MOCK_TLS } from '../test/mocks/fixtures.js';
+
+const total = Number(process.env.BENCH_NOTIFICATIONS ?? 50_000);
+const deviceCount = Number(process.env.BENCH_DEVICES ?? 1_000);
+const batchSize = Number(process.env.BENCH_BATCH_SIZE ?? 1_000);
+const rawConcurrency = Number(process.env.BENCH_CONCURRENCY ?? 1_000);
+const pipelineConcurrency = Number(process.env.BENCH_PIPELINE_CONCURRENCY ?? 512);
+const apiKey = 'bench-key-0123456789abcdef';
+/** Pool shape shared by both sides, so the ratio measures the gateway, not pool tuning. */
+const POOL = { connections: 2, maxConcurrentStreams: 1_000, timeoutMs: 10_000 };
+
+type MockMessage = { url: string } | { count: number };
+
+/** The mock as seen from the parent: its URL and its request counter. */
+class MockProcess {
+  private constructor(
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {}
+
+  static async start(): Promise<MockProcess> {
+    const child = fork(fileURLToPath(import.meta.url), ['--apns-mock'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`APNs mock exited early (${code})`)));
+      child.once('message', (message: MockMessage) => ('url' in message ? resolve(message.url) : reject(new Error('unexpected message'))));
+    });
+    child.removeAllListeners('exit');
+    return new MockProcess(url, child);
+  }
+
+  count(): Promise<number> {
+    return new Promise((resolve) => {
+      const onMessage = (message: MockMessage): void => {
+        if ('count' in message) {
+          this.child.off('message', onMessage);
+          resolve(message.count);
+        }
+      };
+      this.child.on('message', onMessage);
+      this.child.send('count');
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send('stop');
+    await exited;
+  }
+}
+
+function token(i: number): string {
+  return (i % deviceCount).toString(16).padStart(64, '0');
+}
+
+/** apns2 straight to the mock; answers sends per second and failures. */
+async function runRaw(mockUrl: string, count: number): Promise<{ perS: number; failures: number }> {
+  const client = new ApnsClient({ team: APNS_TEST_KEY.teamId, keyId: APNS_TEST_KEY.keyId, signingKey: APNS_TEST_KEY.pem, defaultTopic: APNS_TEST_KEY.topic });
+  installApnsPool(client, { endpoint: new URL(mockUrl), ca: MOCK_TLS.ca, ...POOL });
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: rawConcurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const notification = new Notification(token(i), {
+          alert: { title: 'Order shipped', body: 'Your parcel is on its way' },
+          data: { orderId: String(i), notificationId: `n${i}` },
+          expiration: Math.floor(Date.now() / 1000) + 3600,
+        });
+        await client.send(notification).catch(() => {
+          failures += 1;
+        });
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await client.close();
+  return { perS: count / seconds, failures };
+}
+
+async function http(base: string, method: string, path: string, body: unknown): Promise<unknown> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+/** The gateway end to end; answers notifications delivered to the mock per second. */
+async function runGateway(mock: MockProcess, count: number): Promise<{ perS: number; acceptMs: number; attempts: Record<string, number> }> {
+  // Loaded here, not at the top: the mock child process needs none of the gateway.
+  const { createLiveProvider } = await import('../providers/live-providers.js');
+  const { buildConfig } = await import('../src/config/index.js');
+  const { createGateway } = await import('../src/gateway.js');
+  const attempts: Record<string, number> = {};
+  const { config } = buildConfig(
+    {
+      server: { port: 0, host: '127.0.0.1', logLevel: 'warn' },
+      // One device per notification here: jobs in hand are sized as concurrency*2/devicesPerJob, so
+      // the default (500) would hold two single-device jobs at a time.
+      pipeline: { concurrency: pipelineConcurrency, devicesPerJob: 1 },
+      apps: {
+        bench: {
+          apiKeys: [{ key: apiKey, scopes: ['send', 'devices'] }],
+          providers: {
+            apns: {
+              teamId: APNS_TEST_KEY.teamId,
+              keyId: APNS_TEST_KEY.keyId,
+              topic: APNS_TEST_KEY.topic,
+              key: APNS_TEST_KEY.pem,
+              endpoint: mock.url,
+              sandboxEndpoint: mock.url,
+              ca: MOCK_TLS.ca,
+              ...POOL,
+            },
+          },
+        },
+      },
+    },
+    { vars: {} },
+  );
+  const gateway = await createGateway({
+    config,
+    logger: false,
+    createLive: (name, options, ctx) =>
+      createLiveProvider(name, options, {
+        ...ctx,
+        hooks: {
+          onAttempt: (e) => {
+            const key = e.reason === undefined ? e.outcome : `${e.outcome}:${e.reason}`;
+            attempts[key] = (attempts[key] ?? 0) + e.count;
+          },
+        },
+      }),
+  });
+  try {
+    const base = await gateway.listen();
+    let nextDevice = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (nextDevice < deviceCount) {
+          const i = nextDevice++;
+          await http(base, 'PUT', `/v1/apps/bench/devices/d${i}`, { platform: 'ios', brand: 'apple', model: `iphone-${i % 7}`, tokens: { apns: token(i) } });
+        }
+      }),
+    );
+    const before = await mock.count();
+    const started = performance.now();
+    let nextBatch = 0;
+    const batches = Math.ceil(count / batchSize);
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (nextBatch < batches) {
+          const b = nextBatch++;
+          const size = Math.min(batchSize, count - b * batchSize);
+          const notifications = Array.from({ length: size }, (_, k) => {
+            const i = b * batchSize + k;
+            return { to: { deviceIds: [`d${i % deviceCount}`] }, title: 'Order shipped', body: 'Your parcel is on its way', data: { orderId: String(i) } };
+          });
+          await http(base, 'POST', '/v1/apps/bench/notifications/batch', { notifications });
+        }
+      }),
+    );
+    const acceptMs = performance.now() - started;
+    // Delivered means answered by the mock; poll its counter.
+    const deadline = Date.now() + Number(process.env.BENCH_DEADLINE_S ?? 300) * 1000;
+    while ((await mock.count()) - before < count) {
+      if (Date.now() > deadline) throw new Error(`gateway delivered ${(await mock.count()) - before} of ${count} in the deadline`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { perS: count / seconds, acceptMs, attempts };
+  } finally {
+    await gateway.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const mock = await MockProcess.start();
+  let output: Record<string, unknown>;
+  try {
+    // Warm-up: JIT, TLS sessions and the mock's JWT cache.
+    await runRaw(mock.url, Math.min(5_000, total));
+    const raw = await runRaw(mock.url, total);
+    const gateway = await runGateway(mock, total);
+    output = {
+      bench: 'dispatch',
+      notifications: total,
+      devices: deviceCount,
+      gateway_per_s: Math.round(gateway.perS),
+      raw_per_s: Math.round(raw.perS),
+      ratio: Number((gateway.perS / raw.perS).toFixed(3)),
+      gateway_accept_ms: Math.round(gateway.acceptMs),
+      gateway_attempts: gateway.attempts,
+      raw_failures: raw.failures,
+      pool: POOL,
+    };
+  } finally {
+    await mock.stop();
+  }
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+}
+
+// Entry point last: the classes and functions above must be initialised first.
+// Child process mode: the APNs mock.
+if (process.argv.includes('--apns-mock')) {
+  const mock = await ApnsMock.start({ topic: APNS_TEST_KEY.topic, record: false });
+  process.on('message', (message: unknown) => {
+    if (message === 'count') process.send?.({ count: mock.requestCount } satisfies MockMessage);
+    if (message === 'stop') void mock.stop().then(() => process.exit(0));
+  });
+  process.send?.({ url: mock.url } satisfies MockMessage);
+} else {
+  await main();
+}

@@ -7,6 +7,7 @@
 import { HmsProvider, readHmsSettings } from './hms/index.js';
 import type { LiveProviderContext } from './live-providers.js';
 import { OppoProvider, readOppoSettings } from './oppo/index.js';
+import { VivoProvider, readVivoSettings } from './vivo/index.js';
 import { XiaomiProvider, readXiaomiSettings } from './xiaomi/index.js';
 import type { Provider } from './provider.js';
 import { OptionReader, ResilientProvider, readResilienceOptions, type ProviderLogger, type ResilienceDefaults } from './resilience/index.js';
@@ -23,7 +24,7 @@ const KNOWN_KEYS: Record<MakerProviderName, readonly string[]> = {
   hms: ['clientId', 'clientSecret', 'endpoint', 'tokenUrl', 'receiptId', 'category', 'ca', 'caFile', 'connections'],
   xiaomi: ['appSecret', 'packageName', 'endpoint', 'callbackUrl', 'callbackSecret', 'callbackType', 'channelId', 'ca', 'caFile', 'connections'],
   oppo: ['appKey', 'masterSecret', 'endpoint', 'channelId', 'callbackUrl', 'callbackSecret', 'ca', 'caFile', 'connections'],
-  vivo: [],
+  vivo: ['appId', 'appKey', 'appSecret', 'endpoint', 'production', 'classification', 'category', 'callbackUrl', 'callbackSecret', 'ca', 'caFile', 'connections'],
   honor: [],
   webpush: [],
 };
@@ -56,6 +57,8 @@ function buildAdapter(name: MakerProviderName, reader: OptionReader, options: Re
       return new XiaomiProvider(readXiaomiSettings(options, reader.basePath), context);
     case 'oppo':
       return new OppoProvider(readOppoSettings(options, reader.basePath), context);
+    case 'vivo':
+      return new VivoProvider(readVivoSettings(options, reader.basePath), context);
     default:
       return reader.fail('', `has no live adapter yet (${name})`, 'use sandbox mode for it');
   }
@@ -72,6 +75,8 @@ function buildAdapter(name: MakerProviderName, reader: OptionReader, options: Re
  *   (default 19), `channelId`?, `ca` | `caFile`?, `connections`?
  * - oppo: `appKey`, `masterSecret`, `endpoint`?, `channelId`?, `callbackUrl`? with `callbackSecret`,
  *   `ca` | `caFile`?, `connections`?
+ * - vivo: `appId`, `appKey`, `appSecret`, `endpoint`?, `production`? (default true), `classification`?
+ *   (default 1, system), `category`?, `callbackUrl`? with `callbackSecret`, `ca` | `caFile`?, `connections`?
  * - every provider: `timeoutMs`, `maxAttempts`, `concurrency`, `queueLimit`, `ratePerMinute`,
  *   `breakerThreshold`, `halfOpenAfterMs` (see ResilienceOptions).
  */

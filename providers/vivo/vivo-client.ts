@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { Pool } from 'undici';
+import { withDeadline } from '../resilience/deadline.js';
+import { VivoAuthError } from './vivo-errors.js';
+import type { VivoSettings } from './vivo-options.js';
+
+/**
+ * vivo's authToken lives 24 hours, but vivo asks servers to fetch a new one every 1–2 hours (and limits
+ * /message/auth to 10 calls a second): refresh hourly.
+ */
+const TOKEN_REFRESH_MS = 3600_000;
+
+/** A vivo answer: `{result, desc, ...}`. */
+export interface VivoAnswer {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  result?: number;
+  desc?: string;
+  json: Record<string, unknown>;
+}
+
+/** `lowercase hex md5(appId + appKey + timestamp + appSecret)`, vivo's auth signature. */
+export function vivoSign(appId: string, appKey: string, timestamp: string, appSecret: string): string {
+  return createHash('md5').update(`${appId}${appKey}${timestamp}${appSecret}`, 'utf8').digest('hex');
+}
+
+/**
+ * vivo Push server API over one undici Pool: JSON POSTs with the `authToken` header. The token comes
+ * from `POST /message/auth` and is cached (refreshed hourly, or when a call says it is invalid);
+ * concurrent callers share one request.
+ */
+export class VivoClient {
+  private readonly settings: VivoSettings;
+  private readonly pool: Pool;
+  private readonly prefix: string;
+  private cached: { token: string; refreshAt: number } | undefined;
+  private inflight: Promise<string> | undefined;
+
+  constructor(settings: VivoSettings) {
+    this.settings = settings;
+    this.pool = new Pool(settings.endpoint.origin, {
+      connections: settings.connections,
+      headersTimeout: settings.timeoutMs,
+      bodyTimeout: settings.timeoutMs,
+      connect: settings.ca === undefined ? { timeout: settings.timeoutMs } : { ca: settings.ca, timeout: settings.timeoutMs },
+    });
+    this.prefix = settings.endpoint.pathname.replace(/\/$/, '');
+  }
+
+  token(signal?: AbortSignal): Promise<string> {
+    if (this.cached && Date.now() < this.cached.refreshAt) return Promise.resolve(this.cached.token);
+    this.inflight ??= this.fetchToken(signal).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  invalidateToken(token: string): void {
+    if (this.cached?.token === token) this.cached = undefined;
+  }
+
+  /** One JSON POST. Throws only for transport failures and the deadline. */
+  post(path: string, body: Record<string, unknown>, authToken: string | undefined, signal?: AbortSignal): Promise<VivoAnswer> {
+    return withDeadline(
+      async (deadline) => {
+        const response = await this.pool.request({
+          method: 'POST',
+          path: `${this.prefix}${path}`,
+          headers: {
+            'content-type': 'application/json;charset=UTF-8',
+            accept: 'application/json',
+            ...(authToken === undefined ? {} : { authToken }),
+          },
+          body: JSON.stringify(body),
+          signal: deadline,
+        });
+        const text = await response.body.text();
+        const answer: VivoAnswer = { statusCode: response.statusCode, headers: response.headers, json: {} };
+        try {
+          const json = JSON.parse(text) as Record<string, unknown>;
+          answer.json = json;
+          if (typeof json.result === 'number') answer.result = json.result;
+          if (typeof json.desc === 'string') answer.desc = json.desc;
+        } catch {
+          // "Internet server error!" and proxy pages: the status decides.
+        }
+        return answer;
+      },
+      { provider: 'vivo', timeoutMs: this.settings.timeoutMs, signal },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private async fetchToken(signal?: AbortSignal): Promise<string> {
+    const { appId, appKey, appSecret } = this.settings;
+    const timestamp = String(Date.now());
+    let answer: VivoAnswer;
+    try {
+      answer = await this.post('/message/auth', { appId, appKey, timestamp, sign: vivoSign(appId, appKey, timestamp, appSecret) }, undefined, signal);
+    } catch (error) {
+      throw new VivoAuthError('vivo auth endpoint unreachable', { transient: true }, { cause: error });
+    }
+    if (answer.statusCode === 200 && answer.result === 0 && typeof answer.json.authToken === 'string') {
+      this.cached = { token: answer.json.authToken, refreshAt: Date.now() + TOKEN_REFRESH_MS };
+      return answer.json.authToken;
+    }
+    const transient = answer.statusCode >= 500 || answer.statusCode === 429;
+    throw new VivoAuthError(`vivo auth answered ${answer.statusCode}${answer.result === undefined ? '' : ` result ${answer.result}`}`, {
+      transient,
+      ...(answer.result === undefined ? {} : { vivoResult: answer.result }),
+    });
+  }
+}

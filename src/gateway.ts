@@ -9,23 +9,26 @@ import type { GatewayConfig } from './config/index.js';
 import { ApiKeyAuth, buildServer } from './http/index.js';
 import { GatewayMetrics } from './metrics/index.js';
 import {
-  AcceptService, AckService, ConfigOrderRanker, DeliveryRunner, DeliveryWorker, IGNORE_OUTCOMES, ProviderRegistry,
+  AcceptService, AckService, DeliveryRunner, DeliveryWorker, IGNORE_OUTCOMES, ProviderRegistry,
   type InvalidTokenEvent, type LiveProviderFactory, type OutcomeSink, type Ranker,
 } from './pipeline/index.js';
 import type { Stores } from './store/ports.js';
 import { createMemoryStores } from './store/memory/index.js';
-import { createRedisStores } from './store/redis/index.js';
+import { createRedisStores, type RedisClient } from './store/redis/index.js';
 import type { SandboxDeps } from '../providers/sandbox/index.js';
+import { createScoringEngine, MemoryScoringStore, RedisScoringStore, type RoutingRule, type ScoringEngine } from '../scoring/index.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
   /** Fastify/pino logger options; false for silence (tests). */
   logger?: FastifyServerOptions['logger'] | false;
   createLive?: LiveProviderFactory;
-  /** Replaces the config-order ranker (the scoring engine plugs in here). */
+  /** Replaces the scoring engine's ranking (tests pin an order with ConfigOrderRanker). */
   ranker?: Ranker;
-  /** Where acks and expired deadlines are reported to be learned from (the scoring engine). */
+  /** Where acks and expired deadlines are also reported (tests record them). */
   outcomes?: OutcomeSink;
+  /** Random source of the scoring engine (seeded in tests). */
+  random?: () => number;
   sandbox?: (appId: string) => SandboxDeps;
   /** Run the delivery worker in this process (default: config.pipeline.worker). */
   worker?: boolean;
@@ -38,6 +41,7 @@ export interface Gateway {
   config: GatewayConfig;
   server: FastifyInstance;
   stores: Stores;
+  scoring: ScoringEngine;
   registry: ProviderRegistry;
   metrics: GatewayMetrics;
   worker?: DeliveryWorker;
@@ -56,7 +60,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const apps = Object.keys(config.apps);
   metrics.useQueueStats(async () => new Map(await Promise.all(apps.map(async (app) => [app, await stores.queue.stats(app)] as const))));
 
-  const outcomes = options.outcomes ?? IGNORE_OUTCOMES;
+  const scoring = createScoringEngine({
+    store: 'client' in stores ? new RedisScoringStore(stores.client as RedisClient, { prefix: config.redis.keyPrefix }) : new MemoryScoringStore(),
+    config: { ...config.scoring, rules: Object.fromEntries(Object.entries(config.apps).map(([id, app]) => [id, app.rules as RoutingRule[]])) },
+    random: options.random,
+  });
+  scoring.onRecord = (e) => metrics.scoringOutcome(e.app, e.platform, e.brand ?? 'unknown', e.provider, e.delivered);
+  const extra = options.outcomes ?? IGNORE_OUTCOMES;
+  // Every ack and expired deadline teaches the engine (and a test's sink, when given).
+  const outcomes: OutcomeSink = {
+    record(app, cls, channel, outcome) {
+      scoring.record(app, cls, channel, outcome);
+      extra.record(app, cls, channel, outcome);
+    },
+  };
   const acks = new AckService(stores, metrics, outcomes);
   // A simulated device "receives" a sandbox message and acks it, as the real app would.
   const sandboxAcks = (appId: string): SandboxDeps => ({
@@ -80,6 +97,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       auth: new ApiKeyAuth(config),
       accept: new AcceptService(config, stores, registry, metrics),
       acks,
+      scoring,
       metrics,
       isAccepting: () => accepting,
     },
@@ -91,7 +109,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     config,
     stores,
     registry,
-    ranker: options.ranker ?? new ConfigOrderRanker(config),
+    ranker: options.ranker ?? scoring,
     outcomes,
     metrics,
     logger: server.log,
@@ -111,6 +129,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     deadlineLeaseMs: config.pipeline.deadlineLeaseMs,
     stopController,
   });
+  scoring.onError = (error) => server.log.warn({ err: (error as Error).message }, 'scoring store unavailable; outcomes kept in memory');
+  await scoring.refresh().catch(() => undefined);
+  scoring.start();
   worker?.start();
 
   let closing: Promise<void> | undefined;
@@ -118,6 +139,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     config,
     server,
     stores,
+    scoring,
     registry,
     metrics,
     worker,
@@ -129,6 +151,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         accepting = false;
         await server.close();
         await worker?.stop();
+        await scoring.close().catch(() => undefined);
         await registry.close();
         await stores.health.close();
       })();

@@ -62,7 +62,10 @@ export function packageInfo(): { root: string; version: string } {
   }
 }
 
-/** Where the scoring scripts live: `scoring/lua` under the package root (also when running from dist/). */
+/**
+ * Where the scoring scripts live: `../lua` beside this module, in the sources and in dist/ alike (the
+ * build copies the .lua files next to the compiled code, so the runtime image needs no sources).
+ */
 export function scoringLuaDir(): string {
-  return join(packageInfo().root, 'scoring', 'lua');
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'lua');
 }

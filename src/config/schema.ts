@@ -166,6 +166,28 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** How providers are ranked per device class from measured acks (scoring/). */
+    scoring: Type.Object(
+      {
+        /**
+         * Outcomes lose half their weight after this long. Short enough that an outage or a fix shows
+         * within minutes (bench:routing recovers in minutes at 300 s, in tens of minutes at 1800 s).
+         */
+        halfLifeSeconds: Type.Number({ exclusiveMinimum: 0, default: 300 }),
+        policy: Type.Union([Type.Literal('thompson'), Type.Literal('ucb'), Type.Literal('greedy')], { default: 'thompson' }),
+        /** Most a class's recent first picks may stray from the greedy choice (0 = always greedy). */
+        exploration: Type.Number({ minimum: 0, maximum: 1, default: 0.1 }),
+        /** Utility weight per second of expected ack latency. */
+        latencyWeight: Type.Number({ minimum: 0, default: 0.002 }),
+        /** Utility cost per message, by channel (SMS costs money). */
+        costs: Type.Record(Type.String(), Type.Number({ minimum: 0 }), { default: { sms: 0.3 } }),
+        snapshotRefreshMs: Type.Integer({ minimum: 100, default: 2_000 }),
+        flushIntervalMs: Type.Integer({ minimum: 10, default: 500 }),
+        /** Cap on how many pseudo-samples a parent class lends a child as its prior. */
+        priorStrength: Type.Number({ exclusiveMinimum: 0, default: 10 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     apps: Type.Record(Type.String({ pattern: "^[a-z0-9][a-z0-9_-]{0,63}$" }), AppSchema, { default: {} }),
   },
   { additionalProperties: false },

@@ -11,6 +11,7 @@ import { ackRoutes } from './routes/ack-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
+import { scoreRoutes } from './routes/score-routes.js';
 import type { HttpServices } from './services.js';
 
 /** Fastify's own error codes for bad input, mapped to ours. */
@@ -80,5 +81,6 @@ export async function buildServer(services: HttpServices, options: ServerOptions
   await app.register(deviceRoutes, services);
   await app.register(notificationRoutes, services);
   await app.register(ackRoutes, services);
+  await app.register(scoreRoutes, services);
   return app;
 }

@@ -1,3 +1,4 @@
+import type { ScoringEngine } from '../../scoring/index.js';
 import type { GatewayConfig } from '../config/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import type { AcceptService } from '../pipeline/accept-service.js';
@@ -12,6 +13,7 @@ export interface HttpServices {
   auth: ApiKeyAuth;
   accept: AcceptService;
   acks: AckService;
+  scoring: Pick<ScoringEngine, 'table'>;
   metrics: GatewayMetrics;
   /** False while shutting down: /readyz fails so load balancers stop sending. */
   isAccepting: () => boolean;

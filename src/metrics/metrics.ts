@@ -90,6 +90,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly scoringOutcomes = new Counter({
+    name: 'pushmux_scoring_outcomes_total',
+    help: 'Outcomes the scoring engine learned from, per brand (never per model) and provider.',
+    labelNames: ['app', 'platform', 'brand', 'provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   private readonly httpDuration = new Histogram({
     name: 'pushmux_http_request_duration_seconds',
     help: 'HTTP API request durations by route template and status code.',
@@ -167,6 +174,10 @@ export class GatewayMetrics {
 
   acceptToAck(app: string, provider: string, seconds: number): void {
     this.ackLatency.observe({ app, provider }, seconds);
+  }
+
+  scoringOutcome(app: string, platform: string, brand: string, provider: string, delivered: boolean): void {
+    this.scoringOutcomes.inc({ app, platform, brand, provider, outcome: delivered ? 'delivered' : 'not_delivered' });
   }
 
   circuit(app: string, provider: string, open: boolean): void {

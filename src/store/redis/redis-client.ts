@@ -32,16 +32,14 @@ export function newRedisClient(options: RedisConnectOptions): RedisClient {
   const first = new URL(options.url.split(',')[0]?.trim() ?? options.url);
   const clusterOptions: ClusterOptions = {
     lazyConnect: true,
-    enableOfflineQueue: false,
+    // Without a queue, the cluster's own slot refresh races the node connections and connect() can
+    // stall; commands still fail once a node has stayed down past one retry.
+    enableOfflineQueue: true,
     enableAutoPipelining: true,
     clusterRetryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    // Node connections are the cluster's to open and queue; commands still fail after one retry.
     redisOptions: {
-      ...COMMON,
-      // The cluster opens node connections itself; a node set to lazyConnect never answers.
-      lazyConnect: undefined,
-      // Node connections queue while they (re)connect, or the cluster's own slot refresh can fail
-      // and stall connect(); maxRetriesPerRequest still fails a command when a node stays down.
-      enableOfflineQueue: true,
+      maxRetriesPerRequest: 1,
       connectTimeout: options.connectTimeoutMs,
       password: first.password ? decodeURIComponent(first.password) : undefined,
       username: first.username ? decodeURIComponent(first.username) : undefined,

@@ -47,6 +47,8 @@ for (const storeKind of ['memory', 'redis'] as const) {
         ['shop', 'px-1', { platform: 'android', brand: 'google', model: 'pixel 8', tokens: { fcm: 'f4' } }],
         ['shop', 'slow-1', { platform: 'android', brand: 'slowbrand', tokens: { fcm: 'f5' } }],
         ['other', 'o-1', { platform: 'android', brand: 'google', tokens: { fcm: 'f6' } }],
+        ...Array.from({ length: 4 }, (_, i): [string, string, Record<string, unknown>] =>
+          ['shop', `zte-${i}`, { platform: 'android', brand: 'zte', model: `axon ${i}`, tokens: { fcm: `zf${i}`, xiaomi: `zx${i}` } }]),
       ];
       for (const [app, id, body] of devices) {
         const key = app === 'shop' ? DEVICES_KEY : 'other-key-0123456789abcdef';
@@ -158,6 +160,32 @@ for (const storeKind of ['memory', 'redis'] as const) {
       expect((await delivery('other', id, 'o-1')).events.filter((e: any) => e.type === 'attempt')).toHaveLength(1);
       expect(d.overall).toBe('sent');
       expect(await gw.stores.deadlines.pending('other')).toBe(0);
+    });
+
+    it('moves the scores the way the acks say: a device class that only hears one channel', async () => {
+      // zte devices (no routing rule) receive MiPush but never FCM; the simulated app acks what it gets.
+      // Every other round denies MiPush, so FCM is tried for certain and its silence is learned too.
+      for (let round = 0; round < 4; round++) {
+        const channels = round % 2 === 1 ? { deny: ['xiaomi'] } : undefined;
+        const ids = await Promise.all([0, 1, 2, 3].map((i) => send('shop', { to: { deviceIds: [`zte-${i}`] }, body: `r${round}`, ...(channels ? { channels } : {}) })));
+        await Promise.all(ids.map(async (id, i) => {
+          const deviceId = `zte-${i}`;
+          const d = await until('shop', id, deviceId, (x) => x.status === 'failed' || (x.status === 'sent' && x.channel === 'xiaomi'), 5_000);
+          if (d.status === 'sent') expect((await ack('shop', id, deviceId)).json().result).toBe('delivered');
+        }));
+      }
+      await gw.scoring.flush();
+      const res = await inject({ method: 'GET', url: '/v1/apps/shop/scores?brand=ZTE', headers: auth(SEND_KEY) });
+      expect(res.statusCode).toBe(200);
+      const rows = res.json().rows as { level: string; provider: string; estimate: number; samples: number }[];
+      const brand = (provider: string) => rows.find((r) => r.level === 'brand' && r.provider === provider);
+      expect(brand('xiaomi')!.samples).toBeGreaterThan(0);
+      expect(brand('fcm')!.samples).toBeGreaterThan(0);
+      expect(brand('xiaomi')!.estimate).toBeGreaterThan(brand('fcm')!.estimate);
+      expect(rows.every((r) => r.level === 'platform' || (r as { brand?: string }).brand === 'zte')).toBe(true);
+      expect((await inject({ method: 'GET', url: '/v1/apps/shop/scores', headers: auth(DEVICES_KEY) })).statusCode).toBe(403);
+      const metrics = (await inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toMatch(/pushmux_scoring_outcomes_total\{app="shop",platform="android",brand="zte",provider="xiaomi",outcome="delivered"\} \d+/);
     });
 
     it('refuses forged, malformed and unknown acks without touching the scores', async () => {

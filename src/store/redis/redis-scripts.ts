@@ -29,9 +29,15 @@ export function splitScriptFilename(file: string): { name: string; keys: number 
 let cached: ScriptFile[] | undefined;
 
 function scriptFiles(): ScriptFile[] {
-  cached ??= readdirSync(SCRIPT_DIR)
+  if (cached) return cached;
+  const files = readdirSync(SCRIPT_DIR)
     .filter((f) => f.endsWith('.lua'))
     .map((f) => ({ ...splitScriptFilename(f), lua: readFileSync(join(SCRIPT_DIR, f), 'utf8') }));
+  // Two files with one name (a stale build's leftover) would silently run the wrong one.
+  const names = files.map((f) => f.name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice) throw new Error(`two Lua scripts are named ${twice} in ${SCRIPT_DIR}: remove the stale one`);
+  cached = files;
   return cached;
 }
 

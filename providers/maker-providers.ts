@@ -5,6 +5,7 @@
  * `createLiveProvider` does.
  */
 import { HmsProvider, readHmsSettings } from './hms/index.js';
+import { HonorProvider, readHonorSettings } from './honor/index.js';
 import type { LiveProviderContext } from './live-providers.js';
 import { OppoProvider, readOppoSettings } from './oppo/index.js';
 import { VivoProvider, readVivoSettings } from './vivo/index.js';
@@ -25,7 +26,7 @@ const KNOWN_KEYS: Record<MakerProviderName, readonly string[]> = {
   xiaomi: ['appSecret', 'packageName', 'endpoint', 'callbackUrl', 'callbackSecret', 'callbackType', 'channelId', 'ca', 'caFile', 'connections'],
   oppo: ['appKey', 'masterSecret', 'endpoint', 'channelId', 'callbackUrl', 'callbackSecret', 'ca', 'caFile', 'connections'],
   vivo: ['appId', 'appKey', 'appSecret', 'endpoint', 'production', 'classification', 'category', 'callbackUrl', 'callbackSecret', 'ca', 'caFile', 'connections'],
-  honor: [],
+  honor: ['appId', 'clientId', 'clientSecret', 'endpoint', 'tokenUrl', 'ca', 'caFile', 'connections'],
   webpush: [],
 };
 
@@ -59,6 +60,8 @@ function buildAdapter(name: MakerProviderName, reader: OptionReader, options: Re
       return new OppoProvider(readOppoSettings(options, reader.basePath), context);
     case 'vivo':
       return new VivoProvider(readVivoSettings(options, reader.basePath), context);
+    case 'honor':
+      return new HonorProvider(readHonorSettings(options, reader.basePath), context);
     default:
       return reader.fail('', `has no live adapter yet (${name})`, 'use sandbox mode for it');
   }
@@ -77,6 +80,7 @@ function buildAdapter(name: MakerProviderName, reader: OptionReader, options: Re
  *   `ca` | `caFile`?, `connections`?
  * - vivo: `appId`, `appKey`, `appSecret`, `endpoint`?, `production`? (default true), `classification`?
  *   (default 1, system), `category`?, `callbackUrl`? with `callbackSecret`, `ca` | `caFile`?, `connections`?
+ * - honor: `appId`, `clientId`, `clientSecret`, `endpoint`?, `tokenUrl`?, `ca` | `caFile`?, `connections`?
  * - every provider: `timeoutMs`, `maxAttempts`, `concurrency`, `queueLimit`, `ratePerMinute`,
  *   `breakerThreshold`, `halfOpenAfterMs` (see ResilienceOptions).
  */

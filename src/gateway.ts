@@ -15,6 +15,9 @@ import {
 import type { Stores } from './store/ports.js';
 import { createMemoryStores } from './store/memory/index.js';
 import { createRedisStores, type RedisClient } from './store/redis/index.js';
+import { createLiveProvider } from '../providers/live-providers.js';
+import type { Provider } from '../providers/provider.js';
+import { ResilientProvider, type ProviderLogger, type ResilienceHooks } from '../providers/resilience/index.js';
 import type { SandboxDeps } from '../providers/sandbox/index.js';
 import { createScoringEngine, MemoryScoringStore, RedisScoringStore, type RoutingRule, type ScoringEngine } from '../scoring/index.js';
 
@@ -79,18 +82,37 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const sandboxAcks = (appId: string): SandboxDeps => ({
     onDelivered: (d) => {
       acks.ack({ app: appId, notificationId: d.notificationId, deviceId: d.deviceId, source: 'sandbox-device', channel: d.provider })
-        .catch((error: unknown) => server.log.warn({ err: (error as Error).message }, 'simulated ack failed'));
+        .catch((error: unknown) => providerLogger.warn({ err: (error as Error).message }, 'simulated ack failed'));
     },
   });
+  // Attempts and circuit states reach the metrics through the resilience layer's hooks.
+  const hooks: ResilienceHooks = {
+    onAttempt: (e) => {
+      metrics.attempt(e.app, e.provider, e.outcome, e.count);
+      metrics.sendLatency(e.app, e.provider, e.latencyMs / 1000);
+    },
+    onCircuitState: (e) => metrics.circuit(e.app, e.provider, e.state === 'open'),
+  };
+  // The server (and its logger) is built after the providers; what they log before that waits.
+  const early: [level: 'warn' | 'info', obj: object, msg: string][] = [];
+  let server: FastifyInstance | undefined;
+  const providerLogger: ProviderLogger = {
+    warn: (obj, msg) => (server ? server.log.warn(obj, msg) : early.push(['warn', obj, msg])),
+    info: (obj, msg) => (server ? server.log.info(obj, msg) : early.push(['info', obj, msg])),
+  };
+  const createLive = options.createLive ?? ((name, opts, ctx) => createLiveProvider(name, opts, { ...ctx, logger: providerLogger, hooks }));
+  // Sandbox providers get the same retry, circuit and metrics layer as live ones.
+  const decorate = (appId: string, provider: Provider): Provider =>
+    provider instanceof ResilientProvider ? provider : new ResilientProvider(provider, { appId, maxAttempts: config.pipeline.maxTriesPerStep, concurrency: 10_000, hooks });
   let registry: ProviderRegistry;
   try {
-    registry = new ProviderRegistry(config, { createLive: options.createLive, sandbox: options.sandbox ?? sandboxAcks });
+    registry = new ProviderRegistry(config, { createLive, sandbox: options.sandbox ?? sandboxAcks, decorate });
   } catch (error) {
     await stores.health.close();
     throw error;
   }
   let accepting = true;
-  const server = await buildServer(
+  const http = await buildServer(
     {
       config,
       stores,
@@ -103,6 +125,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     { logger: options.logger ?? false },
   );
+  server = http;
+  for (const [level, obj, msg] of early.splice(0)) http.log[level](obj, msg);
+  const log = http.log;
 
   const stopController = new AbortController();
   const runner = new DeliveryRunner({
@@ -112,14 +137,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ranker: options.ranker ?? scoring,
     outcomes,
     metrics,
-    logger: server.log,
+    logger: log,
     stopSignal: stopController.signal,
     onInvalidToken: options.onInvalidToken,
   });
   const worker = (options.worker ?? config.pipeline.worker) === false ? undefined : new DeliveryWorker({
     stores,
     runner,
-    logger: server.log,
+    logger: log,
     apps,
     consumer: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     concurrency: config.pipeline.concurrency,
@@ -129,7 +154,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     deadlineLeaseMs: config.pipeline.deadlineLeaseMs,
     stopController,
   });
-  scoring.onError = (error) => server.log.warn({ err: (error as Error).message }, 'scoring store unavailable; outcomes kept in memory');
+  scoring.onError = (error) => log.warn({ err: (error as Error).message }, 'scoring store unavailable; outcomes kept in memory');
   await scoring.refresh().catch(() => undefined);
   scoring.start();
   worker?.start();
@@ -137,19 +162,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let closing: Promise<void> | undefined;
   return {
     config,
-    server,
+    server: http,
     stores,
     scoring,
     registry,
     metrics,
     worker,
     async listen() {
-      return server.listen({ port: config.server.port, host: config.server.host });
+      return http.listen({ port: config.server.port, host: config.server.host });
     },
     close() {
       closing ??= (async () => {
         accepting = false;
-        await server.close();
+        await http.close();
         await worker?.stop();
         await scoring.close().catch(() => undefined);
         await registry.close();

@@ -6,14 +6,12 @@
  * Plan per device: the ranked providers (skipping channels already tried), then the long connection
  * (a placeholder until issue 6), then SMS (issue 7). Each step waits `deadlineFor()` for its ack.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ProviderName, PushTarget, SendOutcome } from '../../providers/provider.js';
 import type { AppConfig, GatewayConfig } from '../config/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import type { Stores } from '../store/ports.js';
 import type { DeliveryRecord, DeliveryStatus, DeviceRecord, NotificationRecord } from '../store/records.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { deadlineMember } from './deadline-member.js';
 import type { OutcomeSink } from './outcome-sink.js';
 import { buildPlan, toPushMessage, type PlanStep } from './planner.js';
@@ -39,7 +37,6 @@ export interface DeliveryRunnerDeps {
   logger: FastifyBaseLogger;
   /** Aborted at shutdown: waits and sends in progress give up and leave the work to be reclaimed. */
   stopSignal: AbortSignal;
-  backoff?: BackoffOptions;
   onInvalidToken?: (event: InvalidTokenEvent) => void;
   now?: () => number;
 }
@@ -141,36 +138,24 @@ export class DeliveryRunner {
     return this.finish(notification, { ...record, version: storedVersion }, 'failed', attempted.at(-1), reason, events, attempted, step);
   }
 
-  /** One provider step with bounded retries; appends its attempts to `events`. */
+  /**
+   * One provider step. Retries with backoff (honouring Retry-After), the circuit breaker and the
+   * attempt metrics live in the provider's resilience layer; what comes back is the step's outcome.
+   */
   private async sendStep(notification: NotificationRecord, device: DeviceRecord, planned: PlanStep, events: DeliveryRecord['events']): Promise<SendOutcome> {
-    const { metrics, config, stopSignal } = this.deps;
-    const app = notification.app;
-    const message = toPushMessage(notification);
+    const { stopSignal } = this.deps;
+    if (stopSignal.aborted) throw new DeliveryInterrupted('stopping');
     const target: PushTarget = { deviceId: device.id, token: planned.token, platform: device.platform, brand: device.brand, model: device.model, sandbox: device.sandbox };
-    let result: SendOutcome = { kind: 'retry', reason: 'not sent' };
-    for (let attempt = 1; attempt <= config.pipeline.maxTriesPerStep; attempt++) {
-      if (stopSignal.aborted) throw new DeliveryInterrupted('stopping');
-      const started = performance.now();
-      const [outcome] = await planned.provider.send(message, [target], { signal: stopSignal });
-      result = outcome ?? { kind: 'retry', reason: 'provider returned no outcome' };
-      const latency = performance.now() - started;
-      metrics.attempt(app, planned.channel, result.kind);
-      metrics.sendLatency(app, planned.channel, latency / 1000);
-      events.push({
-        at: this.now(), type: 'attempt', channel: planned.channel, outcome: result.kind,
-        reason: 'reason' in result ? result.reason : undefined,
-        providerMessageId: result.kind === 'accepted' ? result.providerMessageId : undefined,
-        latencyMs: Math.round(latency),
-      });
-      if (result.kind !== 'retry' || attempt === config.pipeline.maxTriesPerStep) break;
-      const delay = backoffDelay(attempt, this.deps.backoff ?? DEFAULT_BACKOFF, result.retryAfterMs);
-      if (this.now() + delay >= notification.expiresAt) break;
-      try {
-        await sleep(delay, undefined, { signal: stopSignal });
-      } catch {
-        throw new DeliveryInterrupted('stopping');
-      }
-    }
+    const started = performance.now();
+    const [outcome] = await planned.provider.send(toPushMessage(notification), [target], { signal: stopSignal });
+    const result: SendOutcome = outcome ?? { kind: 'retry', reason: 'provider returned no outcome' };
+    if (result.kind === 'retry' && result.reason === 'aborted' && stopSignal.aborted) throw new DeliveryInterrupted('stopping');
+    events.push({
+      at: this.now(), type: 'attempt', channel: planned.channel, outcome: result.kind,
+      reason: 'reason' in result ? result.reason : undefined,
+      providerMessageId: result.kind === 'accepted' ? result.providerMessageId : undefined,
+      latencyMs: Math.round(performance.now() - started),
+    });
     return result;
   }
 

@@ -1,6 +1,5 @@
 export * from './accept-service.js';
 export * from './ack-service.js';
-export * from './backoff.js';
 export * from './deadline-member.js';
 export * from './delivery-runner.js';
 export * from './delivery-worker.js';

@@ -9,6 +9,7 @@ import { HonorProvider, readHonorSettings } from './honor/index.js';
 import type { LiveProviderContext } from './live-providers.js';
 import { OppoProvider, readOppoSettings } from './oppo/index.js';
 import { VivoProvider, readVivoSettings } from './vivo/index.js';
+import { WebPushProvider, readWebPushSettings } from './webpush/index.js';
 import { XiaomiProvider, readXiaomiSettings } from './xiaomi/index.js';
 import type { Provider } from './provider.js';
 import { OptionReader, ResilientProvider, readResilienceOptions, type ProviderLogger, type ResilienceDefaults } from './resilience/index.js';
@@ -27,7 +28,7 @@ const KNOWN_KEYS: Record<MakerProviderName, readonly string[]> = {
   oppo: ['appKey', 'masterSecret', 'endpoint', 'channelId', 'callbackUrl', 'callbackSecret', 'ca', 'caFile', 'connections'],
   vivo: ['appId', 'appKey', 'appSecret', 'endpoint', 'production', 'classification', 'category', 'callbackUrl', 'callbackSecret', 'ca', 'caFile', 'connections'],
   honor: ['appId', 'clientId', 'clientSecret', 'endpoint', 'tokenUrl', 'ca', 'caFile', 'connections'],
-  webpush: [],
+  webpush: ['vapidSubject', 'vapidPublicKey', 'vapidPrivateKey', 'endpointHosts', 'ca', 'caFile', 'connections'],
 };
 
 /** Channel-specific defaults of the resilience layer. */
@@ -62,8 +63,8 @@ function buildAdapter(name: MakerProviderName, reader: OptionReader, options: Re
       return new VivoProvider(readVivoSettings(options, reader.basePath), context);
     case 'honor':
       return new HonorProvider(readHonorSettings(options, reader.basePath), context);
-    default:
-      return reader.fail('', `has no live adapter yet (${name})`, 'use sandbox mode for it');
+    case 'webpush':
+      return new WebPushProvider(readWebPushSettings(options, reader.basePath), context);
   }
 }
 
@@ -81,6 +82,8 @@ function buildAdapter(name: MakerProviderName, reader: OptionReader, options: Re
  * - vivo: `appId`, `appKey`, `appSecret`, `endpoint`?, `production`? (default true), `classification`?
  *   (default 1, system), `category`?, `callbackUrl`? with `callbackSecret`, `ca` | `caFile`?, `connections`?
  * - honor: `appId`, `clientId`, `clientSecret`, `endpoint`?, `tokenUrl`?, `ca` | `caFile`?, `connections`?
+ * - webpush: `vapidSubject`, `vapidPublicKey`, `vapidPrivateKey`, `endpointHosts`? (default the browsers'
+ *   push services), `ca` | `caFile`?, `connections`? (per push-service origin)
  * - every provider: `timeoutMs`, `maxAttempts`, `concurrency`, `queueLimit`, `ratePerMinute`,
  *   `breakerThreshold`, `halfOpenAfterMs` (see ResilienceOptions).
  */

@@ -18,6 +18,8 @@ export interface MockRequest {
   path: string;
   headers: IncomingHttpHeaders;
   text: string;
+  /** The body bytes (binary protocols such as Web Push's encrypted payload). */
+  raw: Buffer;
   /** What the mock answered (absent while pending or for a hang/drop). */
   status?: number;
 }
@@ -72,12 +74,14 @@ export class HttpMockServer {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = req.url ?? '/';
+    const raw = Buffer.concat(chunks);
     const request: MockRequest = {
       method: req.method ?? '',
       url,
       path: new URL(url, 'https://mock').pathname,
       headers: req.headers,
-      text: Buffer.concat(chunks).toString('utf8'),
+      text: raw.toString('utf8'),
+      raw,
     };
     this.log.push(request);
     await handler(request, res, req);

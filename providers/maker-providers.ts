@@ -90,10 +90,11 @@ function buildAdapter(name: MakerProviderName, reader: OptionReader, options: Re
 export function createMakerProvider(name: MakerProviderName, options: Record<string, unknown>, ctx: LiveProviderContext): Provider {
   const basePath = `apps.${ctx.appId}.providers.${name}`;
   const reader = new OptionReader(options, basePath);
+  const defaults = RESILIENCE_DEFAULTS[name];
+  // Read before the adapter opens its pools, so a bad knob leaves nothing open behind the ConfigError.
+  const resilience = readResilienceOptions(reader, ctx.appId, defaults);
   const adapter = buildAdapter(name, reader, options, ctx);
   warnUnknownKeys(name, options, basePath, ctx.logger);
-  const defaults = RESILIENCE_DEFAULTS[name];
-  const resilience = readResilienceOptions(reader, ctx.appId, defaults);
   // The adapter's own deadline fires first and classifies; this one is the backstop.
   resilience.timeoutMs = (resilience.timeoutMs ?? defaults.timeoutMs) + 1_000;
   if (ctx.hooks) resilience.hooks = ctx.hooks;

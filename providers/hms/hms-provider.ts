@@ -111,7 +111,7 @@ export class HmsProvider implements Provider {
     for (let attempt = 1; ; attempt += 1) {
       let accessToken: string;
       try {
-        accessToken = await this.tokens.token(signal);
+        accessToken = await this.tokens.token();
       } catch (error) {
         return tokens.map(() => this.authFailure(error));
       }

@@ -35,9 +35,10 @@ export class HmsTokenSource {
   }
 
   /** A valid access token; throws {@link HmsAuthError} when none can be had. */
-  token(signal?: AbortSignal): Promise<string> {
+  token(): Promise<string> {
     if (this.cached && Date.now() < this.cached.refreshAt) return Promise.resolve(this.cached.token);
-    this.inflight ??= this.fetch(signal).finally(() => {
+    // The shared request runs on its own deadline: one caller's abort must not fail the others.
+    this.inflight ??= this.fetch().finally(() => {
       this.inflight = undefined;
     });
     return this.inflight;
@@ -52,7 +53,7 @@ export class HmsTokenSource {
     await this.pool.close();
   }
 
-  private async fetch(signal?: AbortSignal): Promise<string> {
+  private async fetch(): Promise<string> {
     const body = new URLSearchParams({
       grant_type: 'client_credentials',
       client_id: this.options.clientId,
@@ -79,7 +80,7 @@ export class HmsTokenSource {
           }
           return { statusCode: response.statusCode, payload: parsed };
         },
-        { provider: 'hms-oauth', timeoutMs: this.options.timeoutMs, signal },
+        { provider: 'hms-oauth', timeoutMs: this.options.timeoutMs },
       ));
     } catch (error) {
       throw new HmsAuthError('Huawei OAuth endpoint unreachable', { transient: true }, { cause: error });

@@ -105,7 +105,7 @@ export class HonorProvider implements Provider {
     for (let attempt = 1; ; attempt += 1) {
       let accessToken: string;
       try {
-        accessToken = await this.tokens.token(signal);
+        accessToken = await this.tokens.token();
       } catch (error) {
         return tokens.map(() => this.authFailure(error));
       }

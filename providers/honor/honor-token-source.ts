@@ -36,9 +36,10 @@ export class HonorTokenSource {
   }
 
   /** A valid access token; throws {@link HonorAuthError} when none can be had. */
-  token(signal?: AbortSignal): Promise<string> {
+  token(): Promise<string> {
     if (this.cached && Date.now() < this.cached.refreshAt) return Promise.resolve(this.cached.token);
-    this.inflight ??= this.fetch(signal).finally(() => {
+    // The shared request runs on its own deadline: one caller's abort must not fail the others.
+    this.inflight ??= this.fetch().finally(() => {
       this.inflight = undefined;
     });
     return this.inflight;
@@ -53,7 +54,7 @@ export class HonorTokenSource {
     await this.pool.close();
   }
 
-  private async fetch(signal?: AbortSignal): Promise<string> {
+  private async fetch(): Promise<string> {
     const body = new URLSearchParams({
       grant_type: 'client_credentials',
       client_id: this.options.clientId,
@@ -80,7 +81,7 @@ export class HonorTokenSource {
           }
           return { statusCode: response.statusCode, payload: parsed };
         },
-        { provider: 'honor-oauth', timeoutMs: this.options.timeoutMs, signal },
+        { provider: 'honor-oauth', timeoutMs: this.options.timeoutMs },
       ));
     } catch (error) {
       throw new HonorAuthError('Honor token endpoint unreachable', { transient: true }, { cause: error });

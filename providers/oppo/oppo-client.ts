@@ -48,9 +48,10 @@ export class OppoClient {
   }
 
   /** A valid auth_token; throws {@link OppoAuthError}. */
-  token(signal?: AbortSignal): Promise<string> {
+  token(): Promise<string> {
     if (this.cached && Date.now() < this.cached.refreshAt) return Promise.resolve(this.cached.token);
-    this.inflight ??= this.fetchToken(signal).finally(() => {
+    // The shared request runs on its own deadline: one caller's abort must not fail the others.
+    this.inflight ??= this.fetchToken().finally(() => {
       this.inflight = undefined;
     });
     return this.inflight;
@@ -91,11 +92,11 @@ export class OppoClient {
     await this.pool.close();
   }
 
-  private async fetchToken(signal?: AbortSignal): Promise<string> {
+  private async fetchToken(): Promise<string> {
     const timestamp = String(Date.now());
     let answer: OppoAnswer;
     try {
-      answer = await this.post('/auth', { app_key: this.settings.appKey, timestamp, sign: oppoSign(this.settings.appKey, timestamp, this.settings.masterSecret) }, signal);
+      answer = await this.post('/auth', { app_key: this.settings.appKey, timestamp, sign: oppoSign(this.settings.appKey, timestamp, this.settings.masterSecret) });
     } catch (error) {
       throw new OppoAuthError('OPPO auth endpoint unreachable', { transient: true }, { cause: error });
     }

@@ -85,7 +85,7 @@ export class OppoProvider implements Provider {
     for (let attempt = 1; ; attempt += 1) {
       let token: string;
       try {
-        token = await this.client.token(signal);
+        token = await this.client.token();
       } catch (error) {
         return regids.map(() => this.authFailure(error));
       }

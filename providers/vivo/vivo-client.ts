@@ -47,9 +47,10 @@ export class VivoClient {
     this.prefix = settings.endpoint.pathname.replace(/\/$/, '');
   }
 
-  token(signal?: AbortSignal): Promise<string> {
+  token(): Promise<string> {
     if (this.cached && Date.now() < this.cached.refreshAt) return Promise.resolve(this.cached.token);
-    this.inflight ??= this.fetchToken(signal).finally(() => {
+    // The shared request runs on its own deadline: one caller's abort must not fail the others.
+    this.inflight ??= this.fetchToken().finally(() => {
       this.inflight = undefined;
     });
     return this.inflight;
@@ -94,12 +95,12 @@ export class VivoClient {
     await this.pool.close();
   }
 
-  private async fetchToken(signal?: AbortSignal): Promise<string> {
+  private async fetchToken(): Promise<string> {
     const { appId, appKey, appSecret } = this.settings;
     const timestamp = String(Date.now());
     let answer: VivoAnswer;
     try {
-      answer = await this.post('/message/auth', { appId, appKey, timestamp, sign: vivoSign(appId, appKey, timestamp, appSecret) }, undefined, signal);
+      answer = await this.post('/message/auth', { appId, appKey, timestamp, sign: vivoSign(appId, appKey, timestamp, appSecret) }, undefined);
     } catch (error) {
       throw new VivoAuthError('vivo auth endpoint unreachable', { transient: true }, { cause: error });
     }

@@ -66,7 +66,7 @@ export class VivoProvider implements Provider {
     await Promise.all(
       batches.map(async (batch) => {
         const regIds = batch.map((i) => (targets[i] as PushTarget).token);
-        const results = await this.withToken(regIds.length, options?.signal, (token) => (regIds.length === 1 ? this.sendOne(body, regIds[0] as string, token, options?.signal) : this.sendList(body, regIds, token, options?.signal)));
+        const results = await this.withToken(regIds.length, (token) => (regIds.length === 1 ? this.sendOne(body, regIds[0] as string, token, options?.signal) : this.sendList(body, regIds, token, options?.signal)));
         batch.forEach((targetIndex, position) => {
           outcomes[targetIndex] = results[position] as SendOutcome;
         });
@@ -85,11 +85,11 @@ export class VivoProvider implements Provider {
    * Runs `call` with the cached token, and once more with a fresh one when vivo says the token is
    * invalid. `call` answers per-target outcomes, or a failed answer to classify for all of them.
    */
-  private async withToken(count: number, signal: AbortSignal | undefined, call: (token: string) => Promise<SendOutcome[] | VivoAnswer>): Promise<SendOutcome[]> {
+  private async withToken(count: number, call: (token: string) => Promise<SendOutcome[] | VivoAnswer>): Promise<SendOutcome[]> {
     for (let attempt = 1; ; attempt += 1) {
       let token: string;
       try {
-        token = await this.client.token(signal);
+        token = await this.client.token();
       } catch (error) {
         const outcome = this.authFailure(error);
         return Array.from({ length: count }, () => outcome);

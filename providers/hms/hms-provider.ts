@@ -126,11 +126,9 @@ export class HmsProvider implements Provider {
         return tokens.map(() => accepted(answer.requestId));
       }
       if (answer.statusCode === 200 && answer.code === HMS_CODE.partial) {
-        const illegal = parseIllegalTokens(answer.msg);
-        if (illegal !== undefined) {
-          const bad = new Set(illegal);
-          return tokens.map((token) => (bad.has(token) ? { kind: 'invalid-token', reason: 'hms-80100000' } : accepted(answer.requestId)));
-        }
+        // Huawei took the message; if its list of illegal tokens cannot be read, receipts will tell.
+        const bad = new Set(parseIllegalTokens(answer.msg) ?? []);
+        return tokens.map((token) => (bad.has(token) ? { kind: 'invalid-token', reason: 'hms-80100000' } : accepted(answer.requestId)));
       }
       const stale = answer.statusCode === 401 || (answer.code !== undefined && HMS_REFRESH_CODES.has(answer.code));
       if (stale && attempt === 1) {

@@ -11,8 +11,10 @@
  *   layer. Notifications go in through the HTTP batch endpoint; the clock runs from the first request to
  *   the moment the mock has answered the last push.
  *
- * Settings (env): BENCH_NOTIFICATIONS (50000), BENCH_DEVICES (1000), BENCH_BATCH_SIZE notifications
- * per batch request (1000), BENCH_CONCURRENCY raw sends in flight (1000).
+ * Settings (env): BENCH_NOTIFICATIONS pushes to deliver (50000), BENCH_RECIPIENTS devices per
+ * notification (1), BENCH_DEVICES (1000), BENCH_BATCH_SIZE notifications per batch request (1000),
+ * BENCH_CONCURRENCY raw sends in flight (1000), BENCH_PIPELINE_CONCURRENCY (512), BENCH_DEADLINE_S
+ * (300), BENCH_VERBOSE.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +26,8 @@ import { APNS_TEST_KEY, MOCK_TLS } from '../test/mocks/fixtures.js';
 const total = Number(process.env.BENCH_NOTIFICATIONS ?? 50_000);
 const deviceCount = Number(process.env.BENCH_DEVICES ?? 1_000);
 const batchSize = Number(process.env.BENCH_BATCH_SIZE ?? 1_000);
+/** Devices per notification: 1 is the hardest case for the gateway (all per-notification work, no fan-out). */
+const recipients = Math.max(1, Number(process.env.BENCH_RECIPIENTS ?? 1));
 const rawConcurrency = Number(process.env.BENCH_CONCURRENCY ?? 1_000);
 const pipelineConcurrency = Number(process.env.BENCH_PIPELINE_CONCURRENCY ?? 512);
 const apiKey = 'bench-key-0123456789abcdef';
@@ -123,9 +127,9 @@ async function runGateway(mock: MockProcess, count: number): Promise<{ perS: num
   const { config } = buildConfig(
     {
       server: { port: 0, host: '127.0.0.1', logLevel: 'warn' },
-      // One device per notification here: jobs in hand are sized as concurrency*2/devicesPerJob, so
-      // the default (500) would hold two single-device jobs at a time.
-      pipeline: { concurrency: pipelineConcurrency, devicesPerJob: 1 },
+      // Jobs in hand are sized as concurrency*2/devicesPerJob: with the default (500) and single-device
+      // notifications the worker would hold two deliveries at a time.
+      pipeline: { concurrency: pipelineConcurrency, devicesPerJob: Math.min(recipients, 500) },
       apps: {
         bench: {
           apiKeys: [{ key: apiKey, scopes: ['send', 'devices'] }],
@@ -174,15 +178,17 @@ async function runGateway(mock: MockProcess, count: number): Promise<{ perS: num
     const before = await mock.count();
     const started = performance.now();
     let nextBatch = 0;
-    const batches = Math.ceil(count / batchSize);
+    const notificationCount = Math.ceil(count / recipients);
+    const batches = Math.ceil(notificationCount / batchSize);
     await Promise.all(
       Array.from({ length: 4 }, async () => {
         while (nextBatch < batches) {
           const b = nextBatch++;
-          const size = Math.min(batchSize, count - b * batchSize);
+          const size = Math.min(batchSize, notificationCount - b * batchSize);
           const notifications = Array.from({ length: size }, (_, k) => {
             const i = b * batchSize + k;
-            return { to: { deviceIds: [`d${i % deviceCount}`] }, title: 'Order shipped', body: 'Your parcel is on its way', data: { orderId: String(i) } };
+            const deviceIds = Array.from({ length: Math.min(recipients, count - i * recipients) }, (_, r) => `d${(i * recipients + r) % deviceCount}`);
+            return { to: { deviceIds }, title: 'Order shipped', body: 'Your parcel is on its way', data: { orderId: String(i) } };
           });
           await http(base, 'POST', '/v1/apps/bench/notifications/batch', { notifications });
         }
@@ -191,8 +197,17 @@ async function runGateway(mock: MockProcess, count: number): Promise<{ perS: num
     const acceptMs = performance.now() - started;
     // Delivered means answered by the mock; poll its counter.
     const deadline = Date.now() + Number(process.env.BENCH_DEADLINE_S ?? 300) * 1000;
-    while ((await mock.count()) - before < count) {
-      if (Date.now() > deadline) throw new Error(`gateway delivered ${(await mock.count()) - before} of ${count} in the deadline`);
+    let lastReport = Date.now();
+    for (;;) {
+      const delivered = (await mock.count()) - before;
+      if (delivered >= count) break;
+      if (Date.now() > deadline) throw new Error(`gateway delivered ${delivered} of ${count} in the deadline`);
+      if (process.env.BENCH_VERBOSE && Date.now() - lastReport > 1_000) {
+        lastReport = Date.now();
+        const apns = gateway.registry.forApp('bench').get('apns');
+        const inFlight = apns && 'inFlight' in apns ? (apns as { inFlight: number }).inFlight : '?';
+        process.stderr.write(`gateway: ${delivered} of ${count} delivered, ${inFlight} APNs calls in flight\n`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const seconds = (performance.now() - started) / 1000;
@@ -209,10 +224,13 @@ async function main(): Promise<void> {
     // Warm-up: JIT, TLS sessions and the mock's JWT cache.
     await runRaw(mock.url, Math.min(5_000, total));
     const raw = await runRaw(mock.url, total);
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`raw: ${Math.round(raw.perS)}/s\n`);
     const gateway = await runGateway(mock, total);
     output = {
       bench: 'dispatch',
-      notifications: total,
+      pushes: total,
+      notifications: Math.ceil(total / recipients),
+      recipients_per_notification: recipients,
       devices: deviceCount,
       gateway_per_s: Math.round(gateway.perS),
       raw_per_s: Math.round(raw.perS),

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApnsClient } from 'apns2';
 import { Pool, type Dispatcher } from 'undici';
 
@@ -14,24 +13,66 @@ export interface ApnsPoolOptions {
   maxConcurrentStreams: number;
   /** Per-stream idle timeout: releases a stream whose answer never comes. */
   timeoutMs: number;
+  /** Where the adapter offers each request's `apns-id`; none for a bare apns2 client. */
+  handoff?: ApnsIdHandoff;
 }
 
 /**
- * The `apns-id` chosen for the send running in this async context. apns2 cannot set request headers,
- * so the pool adds it: APNs echoes it, and it becomes the outcome's `providerMessageId`.
+ * Hands an `apns-id` to the next request apns2 dispatches. apns2 cannot set request headers, so the pool
+ * adds it: APNs echoes it, and it becomes the outcome's `providerMessageId`.
+ *
+ * The hand-off is synchronous: apns2 12 calls `client.request()` without awaiting anything first, and
+ * undici dispatches inside that call, so the id set just before `client.send()` is read by this very
+ * request. (An AsyncLocalStorage would survive an `await`, but on Node 20 it switches on promise hooks
+ * for the whole process, which cost the gateway more than every other per-push step.) If a future apns2
+ * awaits before dispatching, `take()` finds nothing and the send reports no message id rather than a
+ * wrong one.
  */
-export const apnsRequestContext = new AsyncLocalStorage<{ apnsId: string }>();
+export class ApnsIdHandoff {
+  private pending: string | undefined;
+  private taken = false;
+
+  /** Runs `send` with `apnsId` offered to its request; answers whether the request took it. */
+  offer<T>(apnsId: string, send: () => T): { result: T; stamped: boolean } {
+    this.pending = apnsId;
+    this.taken = false;
+    try {
+      const result = send();
+      return { result, stamped: this.taken };
+    } finally {
+      this.pending = undefined;
+    }
+  }
+
+  /** Called by the pool's dispatch: the offered id, once. */
+  take(): string | undefined {
+    const id = this.pending;
+    if (id !== undefined) {
+      this.pending = undefined;
+      this.taken = true;
+    }
+    return id;
+  }
+}
 
 function isHeaderRecord(headers: Dispatcher.DispatchOptions['headers']): headers is Record<string, string | string[]> {
   return typeof headers === 'object' && headers !== null && !Array.isArray(headers) && !(Symbol.iterator in headers);
 }
 
-/** An undici Pool that stamps the context's `apns-id` on each request. Still a Pool, so apns2's pings work. */
+/** An undici Pool that stamps an offered `apns-id` on the request. Still a Pool, so apns2's pings work. */
 class ApnsPool extends Pool {
+  constructor(
+    origin: string,
+    options: Pool.Options,
+    private readonly handoff: ApnsIdHandoff | undefined,
+  ) {
+    super(origin, options);
+  }
+
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const context = apnsRequestContext.getStore();
-    if (context !== undefined && isHeaderRecord(options.headers)) {
-      return super.dispatch({ ...options, headers: { ...options.headers, 'apns-id': context.apnsId } }, handler);
+    if (this.handoff !== undefined && isHeaderRecord(options.headers)) {
+      const apnsId = this.handoff.take();
+      if (apnsId !== undefined) return super.dispatch({ ...options, headers: { ...options.headers, 'apns-id': apnsId } }, handler);
     }
     return super.dispatch(options, handler);
   }
@@ -51,15 +92,19 @@ class ApnsPool extends Pool {
  */
 export function installApnsPool(client: ApnsClient, options: ApnsPoolOptions): void {
   const previous = client.client;
-  const pool = new ApnsPool(options.endpoint.origin, {
-    allowH2: true,
-    connections: options.connections,
-    maxConcurrentStreams: options.maxConcurrentStreams,
-    pipelining: options.maxConcurrentStreams,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    connect: options.ca === undefined ? {} : { ca: options.ca },
-  });
+  const pool = new ApnsPool(
+    options.endpoint.origin,
+    {
+      allowH2: true,
+      connections: options.connections,
+      maxConcurrentStreams: options.maxConcurrentStreams,
+      pipelining: options.maxConcurrentStreams,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connect: options.ca === undefined ? {} : { ca: options.ca },
+    },
+    options.handoff,
+  );
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see the function comment.
   (client as any).client = pool;
   void previous.close().catch(() => undefined);

@@ -9,7 +9,7 @@ import { classifyApnsError } from './apns-classify.js';
 import { ApnsResponseError } from './apns-errors.js';
 import type { ApnsSettings } from './apns-options.js';
 import { buildApnsNotification, buildApnsPayload, type ApnsPayload } from './apns-payload.js';
-import { apnsRequestContext, installApnsPool } from './apns-pool.js';
+import { ApnsIdHandoff, installApnsPool } from './apns-pool.js';
 
 /** Context of an adapter instance: which app it serves and where it logs. */
 export interface ApnsProviderContext {
@@ -38,6 +38,7 @@ export class ApnsProvider implements Provider {
   private readonly context: ApnsProviderContext;
   private readonly warnings: ThrottledWarning;
   private readonly clients: { production?: ApnsClient; sandbox?: ApnsClient } = {};
+  private readonly handoff = new ApnsIdHandoff();
   private closed = false;
 
   constructor(settings: ApnsSettings, context: ApnsProviderContext, options: { maxBatchSize?: number } = {}) {
@@ -74,15 +75,23 @@ export class ApnsProvider implements Provider {
     const notification = buildApnsNotification(message, payload, target.token, this.settings.topic);
     for (let attempt = 1; ; attempt += 1) {
       const apnsId = randomUUID();
+      let stamped = false;
       try {
-        await withDeadline(() => apnsRequestContext.run({ apnsId }, () => client.send(notification)), {
-          provider: 'apns',
-          timeoutMs: this.settings.timeoutMs,
-          signal,
-          // apns2 takes no signal; the pool's stream timeout releases a stream that never answers.
-          cancellable: false,
-        });
-        return { kind: 'accepted', providerMessageId: apnsId };
+        await withDeadline(
+          () => {
+            const offered = this.handoff.offer(apnsId, () => client.send(notification));
+            stamped = offered.stamped;
+            return offered.result;
+          },
+          {
+            provider: 'apns',
+            timeoutMs: this.settings.timeoutMs,
+            signal,
+            // apns2 takes no signal; the pool's stream timeout releases a stream that never answers.
+            cancellable: false,
+          },
+        );
+        return stamped ? { kind: 'accepted', providerMessageId: apnsId } : { kind: 'accepted' };
       } catch (error) {
         if (!(error instanceof ApnsError)) return classifyTransportError(error);
         // apns2 dropped its cached JWT on this answer, so the retry is signed afresh.
@@ -112,6 +121,7 @@ export class ApnsProvider implements Provider {
       connections: this.settings.connections,
       maxConcurrentStreams: this.settings.maxConcurrentStreams,
       timeoutMs: this.settings.timeoutMs,
+      handoff: this.handoff,
     });
     this.clients[key] = client;
     return client;

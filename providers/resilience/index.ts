@@ -1,4 +1,5 @@
 export * from './backoff.js';
+export * from './concurrency-limiter.js';
 export * from './deadline.js';
 export * from './option-reader.js';
 export * from './provider-errors.js';

@@ -1,14 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BrokenCircuitError,
-  BulkheadRejectedError,
   CircuitState,
   ConsecutiveBreaker,
   IsolatedCircuitError,
-  bulkhead,
   circuitBreaker,
   handleWhenResult,
-  type BulkheadPolicy,
   type CircuitBreakerPolicy,
   type IDisposable,
 } from 'cockatiel';
@@ -22,6 +19,7 @@ import type {
   SendOutcomeKind,
 } from '../provider.js';
 import { retryDelayMs, type BackoffOptions } from './backoff.js';
+import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /** Circuit states as reported to hooks and metrics. */
@@ -148,8 +146,8 @@ function raceTimeout<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_
 /**
  * Wraps any adapter with the protections every provider needs, so adapters stay about their wire
  * protocol: a per-call timeout, bounded retries (exponential backoff with full jitter, honouring
- * `retryAfterMs`) of the targets that came back `retry`, a circuit breaker per (app, provider), a
- * concurrency limit with a bounded wait queue, and an optional rate limit.
+ * `retryAfterMs`) of the targets that came back `retry`, a circuit breaker per (app, provider)
+ * (cockatiel), a concurrency limit with a bounded wait queue, and an optional rate limit.
  *
  * `invalid-token`, `rejected` and `auth-error` are never retried. While the circuit is open,
  * `isAvailable()` is false and `send` answers `retry` reason `circuit-open` without calling the adapter;
@@ -170,7 +168,7 @@ export class ResilientProvider implements Provider {
   private readonly hooks: ResilienceHooks;
   private readonly random: () => number;
   private readonly breaker: CircuitBreakerPolicy;
-  private readonly bulkhead: BulkheadPolicy;
+  private readonly limiter: ConcurrencyLimiter;
   private readonly timeoutMs: number;
   private readonly rateLimiter: RateLimiter | undefined;
   private readonly subscriptions: IDisposable[] = [];
@@ -193,7 +191,7 @@ export class ResilientProvider implements Provider {
       halfOpenAfter: this.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(Math.max(1, options.breakerThreshold ?? 5)),
     });
-    this.bulkhead = bulkhead(Math.max(1, options.concurrency ?? 100), Math.max(0, options.queueLimit ?? 10_000));
+    this.limiter = new ConcurrencyLimiter(options.concurrency ?? 100, options.queueLimit ?? 10_000);
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.rateLimiter = options.ratePerMinute ? new RateLimiter({ ratePerMinute: options.ratePerMinute }) : undefined;
     this.subscriptions.push(
@@ -204,6 +202,11 @@ export class ResilientProvider implements Provider {
         this.emit(() => this.hooks.onCircuitState?.({ app: this.appId, provider: this.name, state: stateName(state) }));
       }),
     );
+  }
+
+  /** Provider calls running now (a gauge for metrics and benchmarks). */
+  get inFlight(): number {
+    return this.limiter.active;
   }
 
   /** The circuit's current state (an open circuit whose wait is over reads `open` until a call tries it). */
@@ -227,6 +230,8 @@ export class ResilientProvider implements Provider {
   async send(message: PushMessage, targets: readonly PushTarget[], options?: SendOptions): Promise<SendOutcome[]> {
     if (targets.length === 0) return [];
     const signal = options?.signal;
+    // Fast path for the common single-shot call: no bookkeeping of which targets to retry.
+    if (this.maxAttempts === 1) return this.attempt(message, targets, 1, signal);
     const outcomes: SendOutcome[] = fill(targets.length, { kind: 'retry', reason: 'not-attempted' });
     let pending: number[] = targets.map((_, index) => index);
 
@@ -274,18 +279,26 @@ export class ResilientProvider implements Provider {
     if (this.closed) return fill(batch.length, { kind: 'retry', reason: 'provider-closed' });
     // Fast path: an open circuit answers without queueing behind the bulkhead.
     if (!this.isAvailable()) return fill(batch.length, { kind: 'retry', reason: 'circuit-open' });
+    const slot = this.limiter.acquire(signal);
+    if (slot === 'full') return fill(batch.length, { kind: 'retry', reason: 'overloaded' });
+    if (slot !== 'acquired') {
+      try {
+        await slot;
+      } catch {
+        return fill(batch.length, { kind: 'retry', reason: 'aborted' });
+      }
+    }
     try {
-      return await this.bulkhead.execute(async () => {
-        if (this.rateLimiter) await this.rateLimiter.acquire(signal);
-        return this.breaker.execute(() => this.call(message, batch, attempt, signal));
-      }, signal);
+      if (this.rateLimiter) await this.rateLimiter.acquire(signal);
+      return await this.breaker.execute(() => this.call(message, batch, attempt, signal));
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
         return fill(batch.length, { kind: 'retry', reason: 'circuit-open' });
       }
-      if (error instanceof BulkheadRejectedError) return fill(batch.length, { kind: 'retry', reason: 'overloaded' });
       if (signal?.aborted) return fill(batch.length, { kind: 'retry', reason: 'aborted' });
       return fill(batch.length, { kind: 'retry', reason: 'internal-error' });
+    } finally {
+      this.limiter.release();
     }
   }
 

@@ -110,13 +110,15 @@ export class TokenFeedbackReporter {
   }
 
   /**
-   * Queues an invalid-token report. Answers false when it is not queued: the app has no webhook, the
+   * Queues an invalid-token report (a delivery worker `InvalidTokenEvent` fits as is). Answers false when it is not queued: the app has no webhook, the
    * queue is full, or the reporter is closing. Never blocks, never throws.
    */
-  report(input: Omit<TokenFeedbackEvent, 'at'> & { at?: string | Date }): boolean {
+  report(input: Omit<TokenFeedbackEvent, 'at'> & { at?: string | Date | number }): boolean {
     const webhook = this.options.webhookFor(input.app);
     if (webhook === undefined) return false;
-    const at = input.at instanceof Date ? input.at.toISOString() : (input.at ?? new Date().toISOString());
+    // The delivery worker's InvalidTokenEvent carries epoch ms; the webhook always gets ISO-8601.
+    const at =
+      typeof input.at === 'number' ? new Date(input.at).toISOString() : input.at instanceof Date ? input.at.toISOString() : (input.at ?? new Date().toISOString());
     const event: TokenFeedbackEvent = { app: input.app, deviceId: input.deviceId, provider: input.provider, token: input.token, reason: input.reason, at };
     if (this.closing) {
       this.dropped(event, 'closed');

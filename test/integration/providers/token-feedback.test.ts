@@ -117,6 +117,13 @@ describe('TokenFeedbackReporter', () => {
     expect(dropped.map((d) => d.reason)).toEqual(['gave-up']);
   });
 
+  it('takes epoch milliseconds for `at`, as the delivery worker reports it', async () => {
+    const r = reporter();
+    r.report({ ...EVENT, at: Date.parse('2025-05-01T10:00:00Z') });
+    await r.close();
+    expect(webhook.received[0]?.body).toMatchObject({ at: '2025-05-01T10:00:00.000Z' });
+  });
+
   it('ignores apps without a webhook', async () => {
     const r = reporter();
     expect(r.report({ ...EVENT, app: 'other' })).toBe(false);

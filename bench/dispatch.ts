@@ -32,7 +32,7 @@ const rawConcurrency = Number(process.env.BENCH_CONCURRENCY ?? 1_000);
 const pipelineConcurrency = Number(process.env.BENCH_PIPELINE_CONCURRENCY ?? 512);
 const apiKey = 'bench-key-0123456789abcdef';
 /** Pool shape shared by both sides, so the ratio measures the gateway, not pool tuning. */
-const POOL = { connections: 2, maxConcurrentStreams: 1_000, timeoutMs: 10_000 };
+const POOL = { connections: 2, maxConcurrentStreams: 500, timeoutMs: 10_000 };
 
 type MockMessage = { url: string } | { count: number };
 
@@ -80,12 +80,13 @@ function token(i: number): string {
 }
 
 /** apns2 straight to the mock; answers sends per second and failures. */
-async function runRaw(mockUrl: string, count: number): Promise<{ perS: number; failures: number }> {
+async function runRaw(mockUrl: string, count: number): Promise<{ perS: number; failures: number; cpuUsPerPush: number }> {
   const client = new ApnsClient({ team: APNS_TEST_KEY.teamId, keyId: APNS_TEST_KEY.keyId, signingKey: APNS_TEST_KEY.pem, defaultTopic: APNS_TEST_KEY.topic });
   installApnsPool(client, { endpoint: new URL(mockUrl), ca: MOCK_TLS.ca, ...POOL });
   let next = 0;
   let failures = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: rawConcurrency }, async () => {
       while (next < count) {
@@ -102,8 +103,9 @@ async function runRaw(mockUrl: string, count: number): Promise<{ perS: number; f
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   await client.close();
-  return { perS: count / seconds, failures };
+  return { perS: count / seconds, failures, cpuUsPerPush: (used.user + used.system) / count };
 }
 
 async function http(base: string, method: string, path: string, body: unknown): Promise<unknown> {
@@ -118,7 +120,10 @@ async function http(base: string, method: string, path: string, body: unknown): 
 }
 
 /** The gateway end to end; answers notifications delivered to the mock per second. */
-async function runGateway(mock: MockProcess, count: number): Promise<{ perS: number; acceptMs: number; attempts: Record<string, number> }> {
+async function runGateway(
+  mock: MockProcess,
+  count: number,
+): Promise<{ perS: number; acceptMs: number; cpuUsPerPush: number; attempts: Record<string, number> }> {
   // Loaded here, not at the top: the mock child process needs none of the gateway.
   const { createLiveProvider } = await import('../providers/live-providers.js');
   const { buildConfig } = await import('../src/config/index.js');
@@ -177,6 +182,7 @@ async function runGateway(mock: MockProcess, count: number): Promise<{ perS: num
     );
     const before = await mock.count();
     const started = performance.now();
+    const cpu = process.cpuUsage();
     let nextBatch = 0;
     const notificationCount = Math.ceil(count / recipients);
     const batches = Math.ceil(notificationCount / batchSize);
@@ -211,7 +217,8 @@ async function runGateway(mock: MockProcess, count: number): Promise<{ perS: num
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const seconds = (performance.now() - started) / 1000;
-    return { perS: count / seconds, acceptMs, attempts };
+    const used = process.cpuUsage(cpu);
+    return { perS: count / seconds, acceptMs, cpuUsPerPush: (used.user + used.system) / count, attempts };
   } finally {
     await gateway.close();
   }
@@ -236,6 +243,9 @@ async function main(): Promise<void> {
       raw_per_s: Math.round(raw.perS),
       ratio: Number((gateway.perS / raw.perS).toFixed(3)),
       gateway_accept_ms: Math.round(gateway.acceptMs),
+      // CPU of this process per push (the mock runs elsewhere): less noisy than rates on a shared host.
+      gateway_cpu_us_per_push: Math.round(gateway.cpuUsPerPush),
+      raw_cpu_us_per_push: Math.round(raw.cpuUsPerPush),
       gateway_attempts: gateway.attempts,
       raw_failures: raw.failures,
       pool: POOL,

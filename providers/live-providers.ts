@@ -37,8 +37,8 @@ const KNOWN_KEYS: Partial<Record<ProviderName, readonly string[]>> = {
 
 /** Channel-specific defaults of the resilience layer. */
 const RESILIENCE_DEFAULTS: Partial<Record<ProviderName, ResilienceDefaults>> = {
-  // HTTP/2 multiplexes: many single-device calls in flight is the normal load.
-  apns: { timeoutMs: 10_000, concurrency: 2_000 },
+  // HTTP/2 multiplexes: many single-device calls in flight is the normal load (see streamCapacity).
+  apns: { timeoutMs: 10_000, concurrency: 1_000 },
   // One call is a sendEach of up to 500 requests.
   fcm: { timeoutMs: 10_000, concurrency: 16 },
   // The free tier allows 600 push calls a minute; a paid plan raises it with ratePerMinute.
@@ -90,7 +90,12 @@ export function createLiveProvider(name: ProviderName, options: Record<string, u
   const reader = new OptionReader(options, basePath);
   const adapter = buildAdapter(name, reader, options, ctx);
   warnUnknownKeys(name, options, basePath, ctx.logger);
-  const defaults = RESILIENCE_DEFAULTS[name] ?? { timeoutMs: 10_000, concurrency: 100 };
+  const defaults = { ...(RESILIENCE_DEFAULTS[name] ?? { timeoutMs: 10_000, concurrency: 100 }) };
+  if (adapter instanceof ApnsProvider) {
+    // As many calls in flight as the HTTP/2 streams the pool opens: more would queue inside undici,
+    // where they cannot time out separately or be counted.
+    defaults.concurrency = adapter.streamCapacity;
+  }
   const resilience = readResilienceOptions(reader, ctx.appId, defaults);
   // The adapter's own deadline fires first and classifies; this one is the backstop.
   resilience.timeoutMs = (resilience.timeoutMs ?? defaults.timeoutMs) + 1_000;

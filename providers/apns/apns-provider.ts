@@ -48,6 +48,11 @@ export class ApnsProvider implements Provider {
     this.warnings = new ThrottledWarning(context.logger);
   }
 
+  /** Streams the pool carries at once per environment: connections × streams per connection. */
+  get streamCapacity(): number {
+    return this.settings.connections * this.settings.maxConcurrentStreams;
+  }
+
   payloadBytes(message: PushMessage): number {
     return jsonBytes(buildApnsPayload(message));
   }

@@ -7,8 +7,8 @@
  *   the side being measured.
  * - raw: apns2 with the same connection pool the adapter installs (apns2's own pool cannot reach a
  *   port other than 443), BENCH_CONCURRENCY sends in flight.
- * - gateway: the embedded gateway (memory stores) with the live APNs adapter behind the resilience
- *   layer. Notifications go in through the HTTP batch endpoint; the clock runs from the first request to
+ * - gateway: the embedded gateway (memory stores) with its own provider wiring: the live APNs adapter
+ *   behind the resilience layer, metrics hooks included. Notifications go in through the HTTP batch endpoint; the clock runs from the first request to
  *   the moment the mock has answered the last push.
  *
  * Settings (env): BENCH_NOTIFICATIONS pushes to deliver (50000), BENCH_RECIPIENTS devices per
@@ -108,6 +108,18 @@ async function runRaw(mockUrl: string, count: number): Promise<{ perS: number; f
   return { perS: count / seconds, failures, cpuUsPerPush: (used.user + used.system) / count };
 }
 
+/** The APNs attempt counters from the gateway's /metrics, by outcome. */
+async function attemptCounts(base: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('pushmux_provider_attempts_total{') || !line.includes('provider="apns"')) continue;
+    const outcome = /outcome="([^"]+)"/.exec(line)?.[1] ?? '?';
+    counts[outcome] = (counts[outcome] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return counts;
+}
+
 async function http(base: string, method: string, path: string, body: unknown): Promise<unknown> {
   const response = await fetch(`${base}${path}`, {
     method,
@@ -125,10 +137,8 @@ async function runGateway(
   count: number,
 ): Promise<{ perS: number; acceptMs: number; cpuUsPerPush: number; attempts: Record<string, number> }> {
   // Loaded here, not at the top: the mock child process needs none of the gateway.
-  const { createLiveProvider } = await import('../providers/live-providers.js');
   const { buildConfig } = await import('../src/config/index.js');
   const { createGateway } = await import('../src/gateway.js');
-  const attempts: Record<string, number> = {};
   const { config } = buildConfig(
     {
       server: { port: 0, host: '127.0.0.1', logLevel: 'warn' },
@@ -155,20 +165,8 @@ async function runGateway(
     },
     { vars: {} },
   );
-  const gateway = await createGateway({
-    config,
-    logger: false,
-    createLive: (name, options, ctx) =>
-      createLiveProvider(name, options, {
-        ...ctx,
-        hooks: {
-          onAttempt: (e) => {
-            const key = e.reason === undefined ? e.outcome : `${e.outcome}:${e.reason}`;
-            attempts[key] = (attempts[key] ?? 0) + e.count;
-          },
-        },
-      }),
-  });
+  // The gateway's own wiring: createLiveProvider with the metrics hooks, as in production.
+  const gateway = await createGateway({ config, logger: false });
   try {
     const base = await gateway.listen();
     let nextDevice = 0;
@@ -218,6 +216,7 @@ async function runGateway(
     }
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
+    const attempts = await attemptCounts(base);
     return { perS: count / seconds, acceptMs, cpuUsPerPush: (used.user + used.system) / count, attempts };
   } finally {
     await gateway.close();

@@ -14,7 +14,7 @@
  * Settings (env): BENCH_NOTIFICATIONS pushes to deliver (50000), BENCH_RECIPIENTS devices per
  * notification (1), BENCH_DEVICES (1000), BENCH_BATCH_SIZE notifications per batch request (1000),
  * BENCH_CONCURRENCY raw sends in flight (1000), BENCH_PIPELINE_CONCURRENCY (512), BENCH_DEADLINE_S
- * (300), BENCH_VERBOSE.
+ * (300), BENCH_VERBOSE, BENCH_SKIP_RAW (profiling the gateway alone).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -229,7 +229,8 @@ async function main(): Promise<void> {
   try {
     // Warm-up: JIT, TLS sessions and the mock's JWT cache.
     await runRaw(mock.url, Math.min(5_000, total));
-    const raw = await runRaw(mock.url, total);
+    // BENCH_SKIP_RAW=1 leaves only the gateway in the process, for profiling it (--cpu-prof).
+    const raw = process.env.BENCH_SKIP_RAW ? { perS: Number.NaN, failures: 0, cpuUsPerPush: Number.NaN } : await runRaw(mock.url, total);
     if (process.env.BENCH_VERBOSE) process.stderr.write(`raw: ${Math.round(raw.perS)}/s\n`);
     const gateway = await runGateway(mock, total);
     output = {

@@ -53,17 +53,36 @@ function warnUnknownKeys(name: ProviderName, options: Record<string, unknown>, b
   }
 }
 
-function buildAdapter(name: ProviderName, reader: OptionReader, options: Record<string, unknown>, ctx: LiveProviderContext): Provider {
+/** A validated provider block: its resilience defaults and how to open the adapter. */
+interface PreparedAdapter {
+  defaults: ResilienceDefaults;
+  open(): Provider;
+}
+
+/**
+ * Validates a provider block without opening anything, so that a bad option found later (a resilience
+ * knob) cannot leak a connection pool or a firebase-admin app.
+ */
+function prepareAdapter(name: ProviderName, reader: OptionReader, options: Record<string, unknown>, ctx: LiveProviderContext): PreparedAdapter {
+  const context = { appId: ctx.appId, logger: ctx.logger };
+  const defaults = { ...(RESILIENCE_DEFAULTS[name] ?? { timeoutMs: 10_000, concurrency: 100 }) };
   switch (name) {
     case 'apns': {
       const settings = readApnsSettings(options, reader.basePath);
       const maxBatchSize = reader.optionalInteger('maxBatchSize', 1, 1_000) ?? 1;
-      return new ApnsProvider(settings, { appId: ctx.appId, logger: ctx.logger }, { maxBatchSize });
+      // As many calls in flight as the HTTP/2 streams the pool opens: more would queue inside undici,
+      // where they cannot time out separately or be counted.
+      defaults.concurrency = settings.connections * settings.maxConcurrentStreams;
+      return { defaults, open: () => new ApnsProvider(settings, context, { maxBatchSize }) };
     }
-    case 'fcm':
-      return new FcmProvider(readFcmSettings(options, reader.basePath), { appId: ctx.appId, logger: ctx.logger });
-    case 'jpush':
-      return new JPushProvider(readJPushSettings(options, reader.basePath), { appId: ctx.appId, logger: ctx.logger });
+    case 'fcm': {
+      const settings = readFcmSettings(options, reader.basePath);
+      return { defaults, open: () => new FcmProvider(settings, context) };
+    }
+    case 'jpush': {
+      const settings = readJPushSettings(options, reader.basePath);
+      return { defaults, open: () => new JPushProvider(settings, context) };
+    }
     default:
       throw new ConfigError(reader.basePath, `has no live adapter yet (${name} is only available in sandbox mode)`,
         'add `sandbox: {}` to simulate it, or remove it from the app');
@@ -77,28 +96,23 @@ function buildAdapter(name: ProviderName, reader: OptionReader, options: Record<
  *
  * Per provider:
  * - apns: `teamId`, `keyId`, `topic`, `key` | `keyFile`, `endpoint`?, `sandboxEndpoint`?, `production`?,
- *   `ca` | `caFile`?, `connections`?, `maxConcurrentStreams`?, `maxBatchSize`? (default 1)
+ *   `ca` | `caFile`?, `connections`? (2), `maxConcurrentStreams`? (500), `maxBatchSize`? (1);
+ *   `concurrency` defaults to connections × maxConcurrentStreams
  * - fcm: `serviceAccount` (object or JSON text) | `serviceAccountFile`, `projectId`? (default the
- *   account's), `endpoint`?, `tokenUri`?, `ca` | `caFile`?, `maxSockets`?
+ *   account's), `endpoint`?, `tokenUri`?, `ca` | `caFile`?, `maxSockets`? (64); `concurrency` 16
  * - jpush: `appKey`, `masterSecret`, `endpoint`?, `reportEndpoint`?, `apnsProduction`?, `ca` | `caFile`?,
- *   `connections`?; `ratePerMinute` defaults to 600 (free tier)
+ *   `connections`? (4); `ratePerMinute` defaults to 600 (free tier), `concurrency` 8
  * - every provider: `timeoutMs`, `maxAttempts`, `concurrency`, `queueLimit`, `ratePerMinute`,
  *   `breakerThreshold`, `halfOpenAfterMs` (see ResilienceOptions).
  */
 export function createLiveProvider(name: ProviderName, options: Record<string, unknown>, ctx: LiveProviderContext): Provider {
   const basePath = `apps.${ctx.appId}.providers.${name}`;
   const reader = new OptionReader(options, basePath);
-  const adapter = buildAdapter(name, reader, options, ctx);
+  const prepared = prepareAdapter(name, reader, options, ctx);
+  const resilience = readResilienceOptions(reader, ctx.appId, prepared.defaults);
   warnUnknownKeys(name, options, basePath, ctx.logger);
-  const defaults = { ...(RESILIENCE_DEFAULTS[name] ?? { timeoutMs: 10_000, concurrency: 100 }) };
-  if (adapter instanceof ApnsProvider) {
-    // As many calls in flight as the HTTP/2 streams the pool opens: more would queue inside undici,
-    // where they cannot time out separately or be counted.
-    defaults.concurrency = adapter.streamCapacity;
-  }
-  const resilience = readResilienceOptions(reader, ctx.appId, defaults);
   // The adapter's own deadline fires first and classifies; this one is the backstop.
-  resilience.timeoutMs = (resilience.timeoutMs ?? defaults.timeoutMs) + 1_000;
+  resilience.timeoutMs = (resilience.timeoutMs ?? prepared.defaults.timeoutMs) + 1_000;
   if (ctx.hooks) resilience.hooks = ctx.hooks;
-  return new ResilientProvider(adapter, resilience);
+  return new ResilientProvider(prepared.open(), resilience);
 }

@@ -64,6 +64,14 @@ export class DeliveryRunner {
       await this.finish(notification, record, 'failed', undefined, 'device no longer registered');
       return;
     }
+    const inFlight = record.status === 'sending' ? record.awaiting : undefined;
+    if (inFlight) {
+      // The worker that started this step died before knowing whether the provider took it: send it
+      // again (at-least-once) rather than count the channel as tried.
+      await this.deps.stores.deadlines.cancel(notification.app, deadlineMember({ notificationId: notification.id, deviceId, step: inFlight.step }));
+      await this.advance(notification, device, { ...record, attempted: record.attempted.filter((c) => c !== inFlight.channel) });
+      return;
+    }
     await this.advance(notification, device, record);
   }
 
@@ -80,52 +88,86 @@ export class DeliveryRunner {
     const now = this.now();
     metrics.deadlineExpired(app, awaiting.channel);
     if (record.deviceClass) outcomes.record(app, record.deviceClass, awaiting.channel, { delivered: false });
-    const next: DeliveryRecord = {
-      ...record,
-      status: 'sending',
-      awaiting: undefined,
-      events: [...record.events, { at: now, type: 'deadline', channel: awaiting.channel, reason: `no ack within ${awaiting.deadlineAt - awaiting.sentAt} ms` }],
-    };
+    const events = [...record.events, { at: now, type: 'deadline' as const, channel: awaiting.channel, reason: `no ack within ${awaiting.deadlineAt - awaiting.sentAt} ms` }];
     if (now >= notification.expiresAt) {
-      await this.finish(notification, record, 'expired', awaiting.channel, 'ttl passed while waiting for an ack', next.events);
+      await this.finish(notification, record, 'expired', awaiting.channel, 'ttl passed while waiting for an ack', events);
       return;
     }
     const device = await stores.devices.get(app, deviceId);
     if (!device) {
-      await this.finish(notification, record, 'failed', awaiting.channel, 'device no longer registered', next.events);
+      await this.finish(notification, record, 'failed', awaiting.channel, 'device no longer registered', events);
       return;
     }
-    await this.advance(notification, device, next, awaiting.channel, record.version);
+    await this.advance(notification, device, { ...record, events }, awaiting.channel);
   }
 
   /**
-   * Sends the next steps until one is accepted (then waits for its ack) or the plan runs out.
-   * `storedVersion` is the version of `record` as stored (it may carry unsaved events).
+   * Sends the next steps until one is accepted (then waits for its ack) or the plan runs out. `from` is
+   * the record as stored (its version is what the next write compares against), possibly with new
+   * events not yet written.
+   *
+   * Each step is written as an intent (status `sending`, the awaited channel and its deadline) before
+   * the provider is called: an ack that comes back faster than the provider's answer finds the step
+   * it belongs to.
    */
-  private async advance(notification: NotificationRecord, device: DeviceRecord, record: DeliveryRecord, escalatedFrom?: string, storedVersion = record.version): Promise<void> {
-    const { registry, ranker, metrics, config } = this.deps;
+  private async advance(notification: NotificationRecord, device: DeviceRecord, from: DeliveryRecord, escalatedFrom?: string): Promise<void> {
+    const { registry, ranker, metrics, config, stores } = this.deps;
     const app = notification.app;
     const appConfig = config.apps[app] as AppConfig;
-    const message = toPushMessage(notification);
-    const events = [...record.events];
-    let attempted = [...record.attempted];
-    let step = record.step;
+    let current = from;
+    const events = [...from.events];
+    const attempted = [...from.attempted];
+    let step = from.step;
 
-    const plan = buildPlan(registry.forApp(app), ranker, notification, message, device, attempted);
+    const plan = buildPlan(registry.forApp(app), ranker, notification, toPushMessage(notification), device, attempted);
     if (step === 0) for (const skip of plan.skipped) events.push({ at: this.now(), type: 'skip', channel: skip.channel, reason: skip.reason });
 
     for (const planned of plan.steps) {
       if (this.now() >= notification.expiresAt) {
-        return this.finish(notification, { ...record, version: storedVersion }, 'expired', planned.channel, 'ttl passed before sending', events, attempted, step);
+        return this.finish(notification, current, 'expired', planned.channel, 'ttl passed before sending', events, attempted, step);
       }
-      attempted = [...attempted, planned.channel];
+      attempted.push(planned.channel);
       step += 1;
       if (escalatedFrom) metrics.escalation(app, escalatedFrom, planned.channel);
       escalatedFrom = planned.channel;
+
+      const now = this.now();
+      const awaiting = appConfig.acks
+        ? { channel: planned.channel, step, sentAt: now, deadlineAt: Math.min(now + this.deadlineFor(notification, appConfig, from.deviceClass), notification.expiresAt) }
+        : undefined;
+      const member = deadlineMember({ notificationId: notification.id, deviceId: device.id, step });
+      // Deadline before record: a crash between the two leaves a stale deadline (harmless), never a
+      // step waiting without one.
+      if (awaiting) await stores.deadlines.schedule(app, member, awaiting.deadlineAt);
+      const intent: DeliveryRecord = {
+        ...current, status: 'sending', channel: planned.channel, attempted: [...attempted], step, awaiting,
+        events: [...events], version: current.version + 1, updatedAt: now,
+      };
+      if (!(await stores.notifications.putDelivery(app, notification.id, intent))) {
+        // Another writer owns the delivery now (an ack): leave it to them.
+        if (awaiting) await stores.deadlines.cancel(app, member);
+        return;
+      }
+      current = intent;
+
       const result = await this.sendStep(notification, device, planned, events);
       if (result.kind === 'accepted') {
-        return this.accepted(notification, appConfig, { ...record, version: storedVersion }, planned.channel, result.providerMessageId, events, attempted, step);
+        if (!awaiting) {
+          // The app cannot ack: acceptance is as far as anyone will know. No deadline, no copies.
+          return this.finish(notification, current, 'sent', planned.channel, undefined, events, attempted, step);
+        }
+        const at = this.now();
+        const sent: DeliveryRecord = {
+          ...current, status: 'sent', version: current.version + 1, updatedAt: at,
+          awaiting: { ...awaiting, sentAt: at, providerMessageId: result.providerMessageId },
+          events: [...events, { at, type: 'state', status: 'sent' }],
+        };
+        // Losing this write means an ack already ended the delivery (and cancelled the deadline).
+        await stores.notifications.putDelivery(app, notification.id, sent);
+        return;
       }
+      // The step is over without the provider taking the message: its deadline must not fire.
+      if (awaiting) await stores.deadlines.cancel(app, member);
       if (result.kind === 'invalid-token') await this.dropToken(app, device, planned.channel, planned.token, result.reason);
     }
 
@@ -135,7 +177,7 @@ export class DeliveryRunner {
     }
     if (escalatedFrom) metrics.escalation(app, escalatedFrom, 'exhausted');
     const reason = attempted.length === 0 ? 'no eligible channel' : 'every channel failed or went unacknowledged';
-    return this.finish(notification, { ...record, version: storedVersion }, 'failed', attempted.at(-1), reason, events, attempted, step);
+    return this.finish(notification, current, 'failed', attempted.at(-1), reason, events, attempted, step);
   }
 
   /**
@@ -157,33 +199,6 @@ export class DeliveryRunner {
       latencyMs: Math.round(performance.now() - started),
     });
     return result;
-  }
-
-  private async accepted(
-    notification: NotificationRecord, appConfig: AppConfig, base: DeliveryRecord, channel: string,
-    providerMessageId: string | undefined, events: DeliveryRecord['events'], attempted: string[], step: number,
-  ): Promise<void> {
-    const { stores } = this.deps;
-    const app = notification.app;
-    const now = this.now();
-    if (!appConfig.acks) {
-      // The app cannot ack: acceptance is as far as anyone will know. No deadline, no copies.
-      return this.finish(notification, base, 'sent', channel, undefined, events, attempted, step);
-    }
-    const deadlineAt = Math.min(now + this.deadlineFor(notification, appConfig, base.deviceClass), notification.expiresAt);
-    const record: DeliveryRecord = {
-      ...base, status: 'sent', channel, attempted, step, version: base.version + 1, updatedAt: now,
-      awaiting: { channel, step, sentAt: now, deadlineAt, providerMessageId },
-      events: [...events, { at: now, type: 'state', status: 'sent' }],
-    };
-    // Deadline first: a crash between the two leaves a stale deadline (harmless), never a delivery
-    // waiting forever without one.
-    const member = deadlineMember({ notificationId: notification.id, deviceId: base.deviceId, step });
-    await stores.deadlines.schedule(app, member, deadlineAt);
-    if (!(await stores.notifications.putDelivery(app, notification.id, record))) {
-      // Someone else wrote first (an ack that raced a re-run job): theirs stands.
-      await stores.deadlines.cancel(app, member);
-    }
   }
 
   /** Ack deadline of a step: the notification's own, else the device-type rule's, else the app's. */

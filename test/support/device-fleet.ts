@@ -1,0 +1,98 @@
+/**
+ * A simulated fleet of iOS devices behind the APNs mock: every push the mock accepts "arrives" on its
+ * device, which acks it to the gateway the way the app would (signed with its device key), retrying
+ * while the gateway is unreachable. It also counts copies, to measure duplicates exactly.
+ */
+import { signNotificationId } from '../../src/http/device-signature.js';
+import type { ApnsMock, ApnsMockRequest } from '../mocks/apns-mock.js';
+
+export interface FleetDevice {
+  id: string;
+  token: string;
+  key: string;
+}
+
+export class DeviceFleet {
+  /** Where acks go; switch it when the gateway the fleet talks to changes. */
+  baseUrl: string;
+  private readonly byToken = new Map<string, FleetDevice>();
+  private readonly copies = new Map<string, number>();
+  private readonly pendingAcks: { deviceId: string; notificationId: string; key: string }[] = [];
+  private seen = 0;
+  /** Requests the mock had not answered yet when last looked at. */
+  private unanswered: ApnsMockRequest[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing = false;
+  acked = 0;
+
+  constructor(private readonly mock: ApnsMock, private readonly app: string, baseUrl: string, private readonly ackChance = 1) {
+    this.baseUrl = baseUrl;
+  }
+
+  add(device: FleetDevice): void {
+    this.byToken.set(device.token, device);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), 20);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Copies beyond the first of the same notification on the same device. */
+  get duplicates(): number {
+    let extra = 0;
+    for (const n of this.copies.values()) extra += n - 1;
+    return extra;
+  }
+
+  get received(): number {
+    return this.copies.size;
+  }
+
+  private async tick(): Promise<void> {
+    const requests = this.mock.requests;
+    const fresh = requests.slice(this.seen);
+    this.seen = requests.length;
+    const look = [...this.unanswered, ...fresh];
+    this.unanswered = [];
+    for (const request of look) {
+      if (request.status === undefined) {
+        this.unanswered.push(request);
+        continue;
+      }
+      if (request.status !== 200) continue;
+      const notificationId = (request.body as { notificationId?: string } | undefined)?.notificationId;
+      const device = this.byToken.get(request.token);
+      if (!notificationId || !device) continue;
+      const key = `${device.id}|${notificationId}`;
+      this.copies.set(key, (this.copies.get(key) ?? 0) + 1);
+      if (Math.random() < this.ackChance) this.pendingAcks.push({ deviceId: device.id, notificationId, key: device.key });
+    }
+    if (this.flushing || this.pendingAcks.length === 0) return;
+    this.flushing = true;
+    try {
+      const batch = this.pendingAcks.splice(0, 500);
+      const failed: typeof batch = [];
+      await Promise.all(batch.map(async (ack) => {
+        try {
+          const res = await fetch(`${this.baseUrl}/v1/apps/${this.app}/acks`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ notificationId: ack.notificationId, deviceId: ack.deviceId, signature: signNotificationId(ack.key, ack.notificationId) }),
+          });
+          if (res.status >= 500) failed.push(ack);
+          else this.acked += 1;
+          await res.arrayBuffer();
+        } catch {
+          failed.push(ack); // gateway down: the app retries later
+        }
+      }));
+      this.pendingAcks.push(...failed);
+    } finally {
+      this.flushing = false;
+    }
+  }
+}

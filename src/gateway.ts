@@ -10,11 +10,11 @@ import { ApiKeyAuth, buildServer } from './http/index.js';
 import { GatewayMetrics } from './metrics/index.js';
 import {
   AcceptService, AckService, DeliveryRunner, DeliveryWorker, IGNORE_OUTCOMES, ProviderRegistry,
-  type InvalidTokenEvent, type LiveProviderFactory, type OutcomeSink, type Ranker,
+  type ConnectFactory, type InvalidTokenEvent, type LiveProviderFactory, type OutcomeSink, type Ranker,
 } from './pipeline/index.js';
 import type { Stores } from './store/ports.js';
 import { createMemoryStores } from './store/memory/index.js';
-import { createRedisStores, type RedisClient } from './store/redis/index.js';
+import { createRedisStores, duplicateForBlocking, type RedisClient } from './store/redis/index.js';
 import { createLiveProvider } from '../providers/live-providers.js';
 import type { Provider } from '../providers/provider.js';
 import { ResilientProvider, type ProviderLogger, type ResilienceHooks } from '../providers/resilience/index.js';
@@ -32,6 +32,8 @@ export interface GatewayOptions {
   outcomes?: OutcomeSink;
   /** Random source of the scoring engine (seeded in tests). */
   random?: () => number;
+  /** Builds pushmux's own channel (WebSocket + inbox, src/connect/) and mounts its routes. */
+  connect?: ConnectFactory;
   sandbox?: (appId: string) => SandboxDeps;
   /** Run the delivery worker in this process (default: config.pipeline.worker). */
   worker?: boolean;
@@ -129,6 +131,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   for (const [level, obj, msg] of early.splice(0)) http.log[level](obj, msg);
   const log = http.log;
 
+  const redis = 'client' in stores ? (stores.client as RedisClient) : undefined;
+  const longConnection = options.connect
+    ? await options.connect({
+      config, server: http, stores, acks, metrics, logger: log, redis,
+      duplicateRedis: redis ? () => duplicateForBlocking(redis) : undefined,
+    })
+    : undefined;
   const stopController = new AbortController();
   const runner = new DeliveryRunner({
     config,
@@ -139,6 +148,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
     logger: log,
     stopSignal: stopController.signal,
+    longConnection,
     onInvalidToken: options.onInvalidToken,
   });
   const worker = (options.worker ?? config.pipeline.worker) === false ? undefined : new DeliveryWorker({
@@ -177,6 +187,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         await http.close();
         await worker?.stop();
         await scoring.close().catch(() => undefined);
+        await longConnection?.close();
         await registry.close();
         await stores.health.close();
       })();

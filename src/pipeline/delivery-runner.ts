@@ -13,6 +13,7 @@ import type { GatewayMetrics } from '../metrics/index.js';
 import type { Stores } from '../store/ports.js';
 import type { DeliveryRecord, DeliveryStatus, DeviceRecord, NotificationRecord } from '../store/records.js';
 import { deadlineMember } from './deadline-member.js';
+import { LONG_CONNECTION_CHANNEL, type LongConnectionChannel } from './long-connection.js';
 import type { OutcomeSink } from './outcome-sink.js';
 import { buildPlan, toPushMessage, type PlanStep } from './planner.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -37,6 +38,8 @@ export interface DeliveryRunnerDeps {
   logger: FastifyBaseLogger;
   /** Aborted at shutdown: waits and sends in progress give up and leave the work to be reclaimed. */
   stopSignal: AbortSignal;
+  /** pushmux's own channel (src/connect/), the step after the providers when an app enables it. */
+  longConnection?: LongConnectionChannel;
   onInvalidToken?: (event: InvalidTokenEvent) => void;
   now?: () => number;
 }
@@ -44,8 +47,13 @@ export interface DeliveryRunnerDeps {
 /** Thrown when shutdown interrupts a step: the job stays un-acked and is reclaimed. */
 export class DeliveryInterrupted extends Error {}
 
-/** Channels after the providers, in plan order. */
-const LONG_CONNECTION = 'longconn';
+/** One step of a plan as the runner runs it: a channel and how to send on it. */
+interface RunStep {
+  channel: string;
+  send(signal: AbortSignal): Promise<SendOutcome>;
+  /** Called when the channel says the device's address there is dead (a provider token). */
+  onInvalid?(reason: string): Promise<void>;
+}
 
 export class DeliveryRunner {
   private readonly now: () => number;
@@ -119,10 +127,14 @@ export class DeliveryRunner {
     const attempted = [...from.attempted];
     let step = from.step;
 
-    const plan = buildPlan(registry.forApp(app), ranker, notification, toPushMessage(notification), device, attempted);
+    const message = toPushMessage(notification);
+    const plan = buildPlan(registry.forApp(app), ranker, notification, message, device, attempted);
     if (step === 0) for (const skip of plan.skipped) events.push({ at: this.now(), type: 'skip', channel: skip.channel, reason: skip.reason });
+    const steps: RunStep[] = plan.steps.map((planned) => this.providerStep(notification, device, planned));
+    const longConnection = this.longConnectionStep(notification, appConfig, device, attempted, step === 0 ? events : undefined);
+    if (longConnection) steps.push(longConnection);
 
-    for (const planned of plan.steps) {
+    for (const planned of steps) {
       if (this.now() >= notification.expiresAt) {
         return this.finish(notification, current, 'expired', planned.channel, 'ttl passed before sending', events, attempted, step);
       }
@@ -150,7 +162,7 @@ export class DeliveryRunner {
       }
       current = intent;
 
-      const result = await this.sendStep(notification, device, planned, events);
+      const result = await this.sendStep(planned, events);
       if (result.kind === 'accepted') {
         if (!awaiting) {
           // The app cannot ack: acceptance is as far as anyone will know. No deadline, no copies.
@@ -168,32 +180,62 @@ export class DeliveryRunner {
       }
       // The step is over without the provider taking the message: its deadline must not fire.
       if (awaiting) await stores.deadlines.cancel(app, member);
-      if (result.kind === 'invalid-token') await this.dropToken(app, device, planned.channel, planned.token, result.reason);
+      if (result.kind === 'invalid-token') await planned.onInvalid?.(result.reason);
     }
 
-    if (appConfig.longConnection.enabled && !attempted.includes(LONG_CONNECTION)) {
-      // Placeholder until pushmux's own channel lands (issue 6): the step exists and is passed over.
-      events.push({ at: this.now(), type: 'skip', channel: LONG_CONNECTION, reason: 'long connection not available yet' });
-    }
     if (escalatedFrom) metrics.escalation(app, escalatedFrom, 'exhausted');
     const reason = attempted.length === 0 ? 'no eligible channel' : 'every channel failed or went unacknowledged';
     return this.finish(notification, current, 'failed', attempted.at(-1), reason, events, attempted, step);
   }
 
+  /** A provider step: one resilient send (retries, circuit and attempt metrics live in that layer). */
+  private providerStep(notification: NotificationRecord, device: DeviceRecord, planned: PlanStep): RunStep {
+    const target: PushTarget = { deviceId: device.id, token: planned.token, platform: device.platform, brand: device.brand, model: device.model, sandbox: device.sandbox };
+    return {
+      channel: planned.channel,
+      send: async (signal) => {
+        const [outcome] = await planned.provider.send(toPushMessage(notification), [target], { signal });
+        return outcome ?? { kind: 'retry', reason: 'provider returned no outcome' };
+      },
+      onInvalid: (reason) => this.dropToken(notification.app, device, planned.channel, planned.token, reason),
+    };
+  }
+
   /**
-   * One provider step. Retries with backoff (honouring Retry-After), the circuit breaker and the
-   * attempt metrics live in the provider's resilience layer; what comes back is the step's outcome.
+   * pushmux's own channel, after the providers: online devices get the message on their socket,
+   * offline ones find it in their inbox; either way the step waits for the ack.
    */
-  private async sendStep(notification: NotificationRecord, device: DeviceRecord, planned: PlanStep, events: DeliveryRecord['events']): Promise<SendOutcome> {
+  private longConnectionStep(notification: NotificationRecord, appConfig: AppConfig, device: DeviceRecord, attempted: readonly string[], skipEvents?: DeliveryRecord['events']): RunStep | undefined {
+    if (!appConfig.longConnection.enabled || attempted.includes(LONG_CONNECTION_CHANNEL)) return undefined;
+    if (notification.channels?.allow && !notification.channels.allow.includes(LONG_CONNECTION_CHANNEL)) return undefined;
+    if (notification.channels?.deny?.includes(LONG_CONNECTION_CHANNEL)) return undefined;
+    const channel = this.deps.longConnection;
+    if (!channel) {
+      skipEvents?.push({ at: this.now(), type: 'skip', channel: LONG_CONNECTION_CHANNEL, reason: 'long connection not running on this gateway' });
+      return undefined;
+    }
+    return {
+      channel: LONG_CONNECTION_CHANNEL,
+      send: async () => {
+        try {
+          const how = await channel.deliver(notification.app, device.id, toPushMessage(notification));
+          return { kind: 'accepted', providerMessageId: how };
+        } catch (error) {
+          return { kind: 'retry', reason: `long connection: ${(error as Error).message}` };
+        }
+      },
+    };
+  }
+
+  /** Runs one step and appends its attempt to `events`. */
+  private async sendStep(step: RunStep, events: DeliveryRecord['events']): Promise<SendOutcome> {
     const { stopSignal } = this.deps;
     if (stopSignal.aborted) throw new DeliveryInterrupted('stopping');
-    const target: PushTarget = { deviceId: device.id, token: planned.token, platform: device.platform, brand: device.brand, model: device.model, sandbox: device.sandbox };
     const started = performance.now();
-    const [outcome] = await planned.provider.send(toPushMessage(notification), [target], { signal: stopSignal });
-    const result: SendOutcome = outcome ?? { kind: 'retry', reason: 'provider returned no outcome' };
+    const result = await step.send(stopSignal);
     if (result.kind === 'retry' && result.reason === 'aborted' && stopSignal.aborted) throw new DeliveryInterrupted('stopping');
     events.push({
-      at: this.now(), type: 'attempt', channel: planned.channel, outcome: result.kind,
+      at: this.now(), type: 'attempt', channel: step.channel, outcome: result.kind,
       reason: 'reason' in result ? result.reason : undefined,
       providerMessageId: result.kind === 'accepted' ? result.providerMessageId : undefined,
       latencyMs: Math.round(performance.now() - started),

@@ -8,3 +8,4 @@ export * from './outcome-sink.js';
 export * from './planner.js';
 export * from './provider-registry.js';
 export * from './ranker.js';
+export * from './long-connection.js';

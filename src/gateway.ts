@@ -9,13 +9,15 @@ import type { GatewayConfig } from './config/index.js';
 import { ApiKeyAuth, buildServer } from './http/index.js';
 import { GatewayMetrics } from './metrics/index.js';
 import {
-  AcceptService, AckService, DeliveryRunner, DeliveryWorker, IGNORE_OUTCOMES, ProviderRegistry,
+  AcceptService, AckService, DeliveryRunner, DeliveryWorker, IGNORE_OUTCOMES, ProviderRegistry, ReceiptRouter, SmsChannels,
   type ConnectFactory, type InvalidTokenEvent, type LiveProviderFactory, type OutcomeSink, type Ranker,
 } from './pipeline/index.js';
+import { TokenFeedbackReporter } from './pipeline/token-feedback.js';
 import type { Stores } from './store/ports.js';
 import { createMemoryStores } from './store/memory/index.js';
 import { createRedisStores, duplicateForBlocking, type RedisClient } from './store/redis/index.js';
 import { createLiveProvider } from '../providers/live-providers.js';
+import { createMakerProvider, MAKER_PROVIDER_NAMES, type MakerProviderName } from '../providers/maker-providers.js';
 import type { Provider } from '../providers/provider.js';
 import { ResilientProvider, type ProviderLogger, type ResilienceHooks } from '../providers/resilience/index.js';
 import type { SandboxDeps } from '../providers/sandbox/index.js';
@@ -102,7 +104,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     warn: (obj, msg) => (server ? server.log.warn(obj, msg) : early.push(['warn', obj, msg])),
     info: (obj, msg) => (server ? server.log.info(obj, msg) : early.push(['info', obj, msg])),
   };
-  const createLive = options.createLive ?? ((name, opts, ctx) => createLiveProvider(name, opts, { ...ctx, logger: providerLogger, hooks }));
+  const createLive = options.createLive ?? ((name, opts, ctx) => {
+    const live = { ...ctx, logger: providerLogger, hooks };
+    return (MAKER_PROVIDER_NAMES as readonly string[]).includes(name)
+      ? createMakerProvider(name as MakerProviderName, opts, live)
+      : createLiveProvider(name, opts, live);
+  });
   // Sandbox providers get the same retry, circuit and metrics layer as live ones.
   const decorate = (appId: string, provider: Provider): Provider =>
     provider instanceof ResilientProvider ? provider : new ResilientProvider(provider, { appId, maxAttempts: config.pipeline.maxTriesPerStep, concurrency: 10_000, hooks });
@@ -113,6 +120,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     await stores.health.close();
     throw error;
   }
+  const feedback = new TokenFeedbackReporter({ webhookFor: (app) => config.apps[app]?.feedback, logger: providerLogger });
+  const onInvalidToken = (event: InvalidTokenEvent) => {
+    feedback.report(event);
+    options.onInvalidToken?.(event);
+  };
+  const receipts = new ReceiptRouter({ config, stores, acks, metrics, logger: providerLogger, onInvalidToken });
+  const redisClient = 'client' in stores ? (stores.client as RedisClient) : undefined;
+  const sms = new SmsChannels(config, {
+    redis: redisClient,
+    keyPrefix: config.redis.keyPrefix,
+    onSandboxDelivered: (d) => {
+      acks.ack({ app: d.app, notificationId: d.notificationId, deviceId: d.deviceId, source: 'sandbox-sms', channel: 'sms' })
+        .catch((error: unknown) => providerLogger.warn({ err: (error as Error).message }, 'simulated SMS receipt failed'));
+    },
+  });
   let accepting = true;
   const http = await buildServer(
     {
@@ -121,6 +143,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       auth: new ApiKeyAuth(config),
       accept: new AcceptService(config, stores, registry, metrics),
       acks,
+      receipts,
       scoring,
       metrics,
       isAccepting: () => accepting,
@@ -131,7 +154,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   for (const [level, obj, msg] of early.splice(0)) http.log[level](obj, msg);
   const log = http.log;
 
-  const redis = 'client' in stores ? (stores.client as RedisClient) : undefined;
+  const redis = redisClient;
   const longConnection = options.connect
     ? await options.connect({
       config, server: http, stores, acks, metrics, logger: log, redis,
@@ -149,7 +172,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger: log,
     stopSignal: stopController.signal,
     longConnection,
-    onInvalidToken: options.onInvalidToken,
+    sms,
+    onAccepted: (send) => receipts.accepted(send),
+    onInvalidToken,
   });
   const worker = (options.worker ?? config.pipeline.worker) === false ? undefined : new DeliveryWorker({
     stores,
@@ -167,6 +192,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   scoring.onError = (error) => log.warn({ err: (error as Error).message }, 'scoring store unavailable; outcomes kept in memory');
   await scoring.refresh().catch(() => undefined);
   scoring.start();
+  receipts.start();
   worker?.start();
 
   let closing: Promise<void> | undefined;
@@ -188,6 +214,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         await worker?.stop();
         await scoring.close().catch(() => undefined);
         await longConnection?.close();
+        await receipts.close();
+        await sms.close();
+        await feedback.close();
         await registry.close();
         await stores.health.close();
       })();

@@ -99,6 +99,39 @@ export const AppSchema = Type.Object(
      * (no deadlines, no escalation), so apps without an acking client are not sent copies.
      */
     acks: Type.Boolean({ default: true }),
+    /**
+     * SMS, the last step of a plan, for notifications that ask for it (`sms.text`) to devices with a
+     * phone. Exactly one sender: twilio, aliyun, webhook (validated by the sender), or sandbox.
+     */
+    sms: Type.Optional(
+      Type.Object(
+        {
+          sandbox: Type.Optional(SandboxOptionsSchema),
+          /** SMS to one phone number per hour at most; more are refused (they cost money and annoy). */
+          perPhonePerHour: Type.Integer({ minimum: 1, default: 3 }),
+        },
+        { additionalProperties: true },
+      ),
+    ),
+    /**
+     * Secrets to verify providers' delivery receipts at POST /v1/apps/:app/receipts/:provider. Xiaomi,
+     * OPPO and vivo reuse their provider block's callbackSecret, Twilio its sms.twilio.authToken,
+     * unless set here.
+     */
+    receipts: Type.Optional(
+      Type.Object(
+        {
+          /** The URL providers call, as they see it (behind a proxy); Twilio signs it. */
+          publicBaseUrl: Type.Optional(Type.String({ minLength: 1 })),
+          hms: Type.Optional(Type.Object({ callbackUser: Type.String({ minLength: 1 }), callbackSecret: Type.String({ minLength: 8 }) }, { additionalProperties: false })),
+          xiaomi: Type.Optional(Type.Object({ callbackSecret: Type.String({ minLength: 8 }) }, { additionalProperties: false })),
+          oppo: Type.Optional(Type.Object({ callbackSecret: Type.String({ minLength: 8 }) }, { additionalProperties: false })),
+          vivo: Type.Optional(Type.Object({ callbackSecret: Type.String({ minLength: 8 }) }, { additionalProperties: false })),
+          twilio: Type.Optional(Type.Object({ authToken: Type.String({ minLength: 8 }) }, { additionalProperties: false })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** pushmux's own long connection as a plan step after the providers (issue 6). */
     longConnection: Type.Object(
       { enabled: Type.Boolean({ default: true }) },

@@ -122,6 +122,7 @@ const Event = Type.Object({
   status: Type.Optional(Type.String()),
   source: Type.Optional(Type.String({ description: 'For acks: device, or the provider whose receipt it was' })),
   late: Type.Optional(Type.Boolean({ description: 'For acks: came after the plan had moved past the channel' })),
+  deadlineMs: Type.Optional(Type.Number({ description: 'For a step awaiting its ack: the deadline in force' })),
 });
 
 const StatusCounts = Type.Object({

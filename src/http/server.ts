@@ -11,6 +11,7 @@ import { ackRoutes } from './routes/ack-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
+import { receiptRoutes } from './routes/receipt-routes.js';
 import { scoreRoutes } from './routes/score-routes.js';
 import type { HttpServices } from './services.js';
 
@@ -82,5 +83,6 @@ export async function buildServer(services: HttpServices, options: ServerOptions
   await app.register(notificationRoutes, services);
   await app.register(ackRoutes, services);
   await app.register(scoreRoutes, services);
+  await app.register(receiptRoutes, services);
   return app;
 }

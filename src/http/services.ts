@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../config/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import type { AcceptService } from '../pipeline/accept-service.js';
 import type { AckService } from '../pipeline/ack-service.js';
+import type { ReceiptRouter } from '../pipeline/receipt-router.js';
 import type { Stores } from '../store/ports.js';
 import type { ApiKeyAuth } from './auth.js';
 
@@ -13,6 +14,7 @@ export interface HttpServices {
   auth: ApiKeyAuth;
   accept: AcceptService;
   acks: AckService;
+  receipts: ReceiptRouter;
   scoring: Pick<ScoringEngine, 'table'>;
   metrics: GatewayMetrics;
   /** False while shutting down: /readyz fails so load balancers stop sending. */

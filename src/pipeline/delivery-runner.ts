@@ -15,6 +15,7 @@ import type { DeliveryRecord, DeliveryStatus, DeviceRecord, NotificationRecord }
 import { deadlineMember } from './deadline-member.js';
 import { LONG_CONNECTION_CHANNEL, type LongConnectionChannel } from './long-connection.js';
 import type { OutcomeSink } from './outcome-sink.js';
+import { SMS_CHANNEL, type SmsChannels } from './sms-channel.js';
 import { buildPlan, toPushMessage, type PlanStep } from './planner.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { DeviceClass, Ranker } from './ranker.js';
@@ -26,6 +27,16 @@ export interface InvalidTokenEvent {
   token: string;
   reason: string;
   at: number;
+}
+
+/** A send a channel accepted: what receipts will later refer to. */
+export interface AcceptedSend {
+  app: string;
+  notificationId: string;
+  deviceId: string;
+  channel: string;
+  providerMessageId?: string;
+  token?: string;
 }
 
 export interface DeliveryRunnerDeps {
@@ -40,6 +51,10 @@ export interface DeliveryRunnerDeps {
   stopSignal: AbortSignal;
   /** pushmux's own channel (src/connect/), the step after the providers when an app enables it. */
   longConnection?: LongConnectionChannel;
+  /** SMS, the last step, for notifications that ask for it. */
+  sms?: SmsChannels;
+  /** Told of every send a provider accepted (the JPush receipt poller tracks them). */
+  onAccepted?: (event: AcceptedSend) => void;
   onInvalidToken?: (event: InvalidTokenEvent) => void;
   now?: () => number;
 }
@@ -50,6 +65,8 @@ export class DeliveryInterrupted extends Error {}
 /** One step of a plan as the runner runs it: a channel and how to send on it. */
 interface RunStep {
   channel: string;
+  /** The device's address on the channel (a provider token, a phone number), for receipts. */
+  token?: string;
   send(signal: AbortSignal): Promise<SendOutcome>;
   /** Called when the channel says the device's address there is dead (a provider token). */
   onInvalid?(reason: string): Promise<void>;
@@ -133,6 +150,8 @@ export class DeliveryRunner {
     const steps: RunStep[] = plan.steps.map((planned) => this.providerStep(notification, device, planned));
     const longConnection = this.longConnectionStep(notification, appConfig, device, attempted, step === 0 ? events : undefined);
     if (longConnection) steps.push(longConnection);
+    const sms = this.smsStep(notification, device, attempted, step === 0 ? events : undefined);
+    if (sms) steps.push(sms);
 
     for (const planned of steps) {
       if (this.now() >= notification.expiresAt) {
@@ -144,8 +163,9 @@ export class DeliveryRunner {
       escalatedFrom = planned.channel;
 
       const now = this.now();
+      const deadlineMs = this.deadlineFor(notification, appConfig, from.deviceClass);
       const awaiting = appConfig.acks
-        ? { channel: planned.channel, step, sentAt: now, deadlineAt: Math.min(now + this.deadlineFor(notification, appConfig, from.deviceClass), notification.expiresAt) }
+        ? { channel: planned.channel, step, sentAt: now, deadlineAt: Math.min(now + deadlineMs, notification.expiresAt) }
         : undefined;
       const member = deadlineMember({ notificationId: notification.id, deviceId: device.id, step });
       // Deadline before record: a crash between the two leaves a stale deadline (harmless), never a
@@ -164,6 +184,7 @@ export class DeliveryRunner {
 
       const result = await this.sendStep(planned, events);
       if (result.kind === 'accepted') {
+        this.deps.onAccepted?.({ app, notificationId: notification.id, deviceId: device.id, channel: planned.channel, providerMessageId: result.providerMessageId, token: planned.token });
         if (!awaiting) {
           // The app cannot ack: acceptance is as far as anyone will know. No deadline, no copies.
           return this.finish(notification, current, 'sent', planned.channel, undefined, events, attempted, step);
@@ -172,7 +193,7 @@ export class DeliveryRunner {
         const sent: DeliveryRecord = {
           ...current, status: 'sent', version: current.version + 1, updatedAt: at,
           awaiting: { ...awaiting, sentAt: at, providerMessageId: result.providerMessageId },
-          events: [...events, { at, type: 'state', status: 'sent' }],
+          events: [...events, { at, type: 'state', status: 'sent', deadlineMs }],
         };
         // Losing this write means an ack already ended the delivery (and cancelled the deadline).
         await stores.notifications.putDelivery(app, notification.id, sent);
@@ -193,6 +214,7 @@ export class DeliveryRunner {
     const target: PushTarget = { deviceId: device.id, token: planned.token, platform: device.platform, brand: device.brand, model: device.model, sandbox: device.sandbox };
     return {
       channel: planned.channel,
+      token: planned.token,
       send: async (signal) => {
         const [outcome] = await planned.provider.send(toPushMessage(notification), [target], { signal });
         return outcome ?? { kind: 'retry', reason: 'provider returned no outcome' };
@@ -223,6 +245,33 @@ export class DeliveryRunner {
         } catch (error) {
           return { kind: 'retry', reason: `long connection: ${(error as Error).message}` };
         }
+      },
+    };
+  }
+
+  /** SMS for notifications that ask for it, to devices with a phone number, where the app has a sender. */
+  private smsStep(notification: NotificationRecord, device: DeviceRecord, attempted: readonly string[], skipEvents?: DeliveryRecord['events']): RunStep | undefined {
+    const { sms, metrics } = this.deps;
+    const text = notification.sms?.text;
+    if (!text || attempted.includes(SMS_CHANNEL)) return undefined;
+    const skip = (reason: string) => {
+      skipEvents?.push({ at: this.now(), type: 'skip', channel: SMS_CHANNEL, reason });
+      return undefined;
+    };
+    if (!device.phone) return skip('device has no phone number');
+    if (notification.channels?.allow && !notification.channels.allow.includes(SMS_CHANNEL)) return skip('not in channels.allow');
+    if (notification.channels?.deny?.includes(SMS_CHANNEL)) return skip('in channels.deny');
+    if (!sms?.has(notification.app)) return skip('no SMS sender configured');
+    const phone = device.phone;
+    return {
+      channel: SMS_CHANNEL,
+      token: phone,
+      send: async (signal) => {
+        const started = performance.now();
+        const outcome = await sms.send(notification.app, device.id, { notificationId: notification.id, to: phone, text }, signal);
+        metrics.attempt(notification.app, SMS_CHANNEL, outcome.kind);
+        metrics.sendLatency(notification.app, SMS_CHANNEL, (performance.now() - started) / 1000);
+        return outcome;
       },
     };
   }

@@ -9,3 +9,6 @@ export * from './planner.js';
 export * from './provider-registry.js';
 export * from './ranker.js';
 export * from './long-connection.js';
+export * from './receipt-router.js';
+export * from './sms-channel.js';
+export * from './token-feedback.js';

@@ -75,6 +75,8 @@ export interface TimelineEvent {
   source?: string;
   /** For acks: it came after the plan had moved past the channel that carried it. */
   late?: boolean;
+  /** For a step sent and awaiting its ack: how long it waits (the deadline in force). */
+  deadlineMs?: number;
 }
 
 /** The step of a plan that is waiting for its ack. */

@@ -26,6 +26,7 @@ import type { NodeBus } from './node-bus.js';
 import { nodeOfToken, presenceToken, type Presence } from './presence.js';
 
 const CONNECT_PATH = /^\/v1\/apps\/([^/?#]+)\/connect$/;
+const REFUSALS: Record<401 | 404 | 503, RefusalReason> = { 401: 'unauthorized', 404: 'not-found', 503: 'unavailable' };
 /** How long a shutdown waits for close handshakes before destroying the remaining sockets. */
 const SHUTDOWN_GRACE_MS = 2_000;
 
@@ -191,7 +192,7 @@ export class LongConnectionService implements LongConnectionChannel, ConnectionH
     const header = req.headers.authorization;
     const token = url.searchParams.get('token') ?? (header?.startsWith('Device ') ? header.slice(7).trim() : undefined);
     void this.deps.auth.authenticate(app, token).then((result) => {
-      if (!result.ok) return this.refuse(socket, result.status === 503 ? 'unavailable' : 'unauthorized', result.status, result.code, result.message);
+      if (!result.ok) return this.refuse(socket, REFUSALS[result.status], result.status, result.code, result.message);
       if (this.closing) return this.refuse(socket, 'unavailable', 503, 'store_unavailable', 'This node is shutting down; connect to another');
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onOpen(app, result.device.id, ws));
     });

@@ -182,11 +182,18 @@ export class LongConnectionService implements LongConnectionChannel, ConnectionH
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://device');
-    const match = CONNECT_PATH.exec(url.pathname);
-    if (!match?.[1]) return this.refuse(socket, 'not-found', 404, 'route_not_found', `No WebSocket route ${url.pathname}`);
+    // Whatever the path holds, a malformed one must end in a 404, never in an exception on this event.
+    let url: URL;
+    let app: string;
+    try {
+      url = new URL(req.url ?? '/', 'http://device');
+      const match = CONNECT_PATH.exec(url.pathname);
+      if (!match?.[1]) throw new Error('no route');
+      app = decodeURIComponent(match[1]);
+    } catch {
+      return this.refuse(socket, 'not-found', 404, 'route_not_found', 'No such WebSocket route');
+    }
     if (this.closing) return this.refuse(socket, 'unavailable', 503, 'store_unavailable', 'This node is shutting down; connect to another');
-    const app = decodeURIComponent(match[1]);
     const appConfig = Object.hasOwn(this.deps.ctx.config.apps, app) ? this.deps.ctx.config.apps[app] : undefined;
     if (appConfig && !appConfig.longConnection.enabled) return this.refuse(socket, 'disabled', 404, 'route_not_found', `App "${app}" has no long connection`);
     const header = req.headers.authorization;

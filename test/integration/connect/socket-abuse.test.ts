@@ -61,6 +61,9 @@ describe('refused and disconnected cleanly', () => {
     }
     const unknownApp = await openRaw(node.url, 'nope', tokenFor('dev-1', key, 'nope'));
     expect(unknownApp.ok ? 0 : unknownApp.status).toBe(404);
+    // A path that does not even decode is a 404 too, not a crash.
+    const undecodable = await openRaw(node.url, '%E0%A4%A', tokenFor('dev-1', key));
+    expect(undecodable.ok ? 0 : undecodable.status).toBe(404);
     expect(await metricValue(node.gw, 'pushmux_connect_refusals_total', { reason: 'unauthorized' })).toBe(cases.length);
     await bystanderStillServed('after-auth');
   });

@@ -66,8 +66,9 @@ export class DeliveryWorker {
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.now = options.now ?? Date.now;
     this.deliverySlots = new Slots(options.concurrency);
-    // Enough jobs in hand to keep every delivery slot busy, plus a spare.
-    this.jobSlots = new Slots(Math.max(2, Math.ceil((options.concurrency * 2) / options.devicesPerJob)));
+    // Jobs are mostly single-device notifications, sometimes fan-outs of devicesPerJob: allow as many
+    // jobs in hand as delivery slots, so small jobs keep every slot busy (devices still wait for slots).
+    this.jobSlots = new Slots(Math.max(2, options.concurrency));
   }
 
   start(): void {

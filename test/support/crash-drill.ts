@@ -40,6 +40,9 @@ export interface DrillResult {
   /** Notifications the fleet had received when the gateway was killed. */
   receivedBeforeKill: number;
   seconds: number;
+  /** From the first accept to the last device ack, and each notification's accept-to-ack time. */
+  ackSpanMs: number;
+  ackLatenciesMs: number[];
 }
 
 const APP = 'drill';
@@ -146,19 +149,27 @@ apps:
     log(`registered ${devices.length} devices`);
 
     const ids: string[] = [];
+    const acceptedAt = new Map<string, number>();
+    const firstAccept = Date.now();
     for (let offset = 0; offset < options.notifications; offset += 500) {
       const count = Math.min(500, options.notifications - offset);
       const notifications = Array.from({ length: count }, (_, i) => ({ to: { deviceIds: [`ios-${(offset + i) % options.devices}`] }, title: 'Drill', body: `#${offset + i}` }));
       // Accepted at the instance that will be killed, so its queue holds work in flight.
       const res = await api(first.base, 'POST', `/v1/apps/${APP}/notifications/batch`, { notifications });
       if (res.status !== 202) throw new Error(`batch answered ${res.status}: ${JSON.stringify(res.json)}`);
-      for (const result of res.json.results) if (result.id) ids.push(result.id);
+      const now = Date.now();
+      for (const result of res.json.results) {
+        if (!result.id) continue;
+        ids.push(result.id);
+        acceptedAt.set(result.id, now);
+      }
     }
     log(`accepted ${ids.length}`);
     // Mid-flight: once the devices have received the given share, the gateway dies without warning.
     const killWhen = Math.floor(ids.length * (options.killAt ?? 0.5));
     const waitUntil = Date.now() + 60_000;
     while (fleet.received < killWhen && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 5));
+    log(`devices received ${fleet.received}, acked ${fleet.acked}`);
     const receivedBeforeKill = fleet.received;
     if (options.kill !== false) {
       await kill9(first);
@@ -170,6 +181,12 @@ apps:
     if (!instances.includes(survivor)) instances.push(survivor);
     fleet.baseUrl = survivor.base;
 
+    if (options.kill === false) {
+      // Nothing was killed: wait for the acks first, so status polling does not load the gateway meanwhile.
+      const until = Date.now() + (options.timeoutMs ?? 120_000);
+      while (fleet.ackedAt.size < ids.length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      log(`all acked: received ${fleet.received}, acked ${fleet.acked}`);
+    }
     const counts = { delivered: 0, failed: 0, expired: 0 };
     let pending = [...ids];
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
@@ -195,6 +212,12 @@ apps:
       duplicates: fleet.duplicates,
       receivedBeforeKill,
       seconds: Math.round((Date.now() - started) / 100) / 10,
+      ackSpanMs: Math.max(0, ...fleet.ackedAt.values()) - firstAccept,
+      ackLatenciesMs: ids.flatMap((id) => {
+        const acked = fleet.ackedAt.get(id);
+        const accepted = acceptedAt.get(id);
+        return acked !== undefined && accepted !== undefined ? [acked - accepted] : [];
+      }),
     };
   } finally {
     fleet.stop();

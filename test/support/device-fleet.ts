@@ -12,6 +12,9 @@ export interface FleetDevice {
   key: string;
 }
 
+/** Acks posted at once by the whole fleet. */
+const MAX_ACKS_IN_FLIGHT = 256;
+
 export class DeviceFleet {
   /** Where acks go; switch it when the gateway the fleet talks to changes. */
   baseUrl: string;
@@ -22,8 +25,10 @@ export class DeviceFleet {
   /** Requests the mock had not answered yet when last looked at. */
   private unanswered: ApnsMockRequest[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private flushing = false;
+  private inFlight = 0;
   acked = 0;
+  /** When each notification's first ack was answered (epoch ms), for ack-latency figures. */
+  readonly ackedAt = new Map<string, number>();
 
   constructor(private readonly mock: ApnsMock, private readonly app: string, baseUrl: string, private readonly ackChance = 1) {
     this.baseUrl = baseUrl;
@@ -71,28 +76,30 @@ export class DeviceFleet {
       this.copies.set(key, (this.copies.get(key) ?? 0) + 1);
       if (Math.random() < this.ackChance) this.pendingAcks.push({ deviceId: device.id, notificationId, key: device.key });
     }
-    if (this.flushing || this.pendingAcks.length === 0) return;
-    this.flushing = true;
+    // A steady window of acks in flight, like many independent phones: never wait for a slow batch.
+    while (this.inFlight < MAX_ACKS_IN_FLIGHT && this.pendingAcks.length > 0) {
+      const ack = this.pendingAcks.shift() as (typeof this.pendingAcks)[number];
+      this.inFlight += 1;
+      void this.postAck(ack).finally(() => (this.inFlight -= 1));
+    }
+  }
+
+  private async postAck(ack: { deviceId: string; notificationId: string; key: string }): Promise<void> {
     try {
-      const batch = this.pendingAcks.splice(0, 500);
-      const failed: typeof batch = [];
-      await Promise.all(batch.map(async (ack) => {
-        try {
-          const res = await fetch(`${this.baseUrl}/v1/apps/${this.app}/acks`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ notificationId: ack.notificationId, deviceId: ack.deviceId, signature: signNotificationId(ack.key, ack.notificationId) }),
-          });
-          if (res.status >= 500) failed.push(ack);
-          else this.acked += 1;
-          await res.arrayBuffer();
-        } catch {
-          failed.push(ack); // gateway down: the app retries later
-        }
-      }));
-      this.pendingAcks.push(...failed);
-    } finally {
-      this.flushing = false;
+      const res = await fetch(`${this.baseUrl}/v1/apps/${this.app}/acks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ notificationId: ack.notificationId, deviceId: ack.deviceId, signature: signNotificationId(ack.key, ack.notificationId) }),
+      });
+      await res.arrayBuffer();
+      if (res.status >= 500) {
+        this.pendingAcks.push(ack);
+        return;
+      }
+      this.acked += 1;
+      if (!this.ackedAt.has(ack.notificationId)) this.ackedAt.set(ack.notificationId, Date.now());
+    } catch {
+      this.pendingAcks.push(ack); // gateway down: the app retries later
     }
   }
 }

@@ -1,7 +1,10 @@
 import type { DeviceStore } from '../ports.js';
 import type { DeviceRecord } from '../records.js';
 
-/** Devices in process memory (embedded default). Records are copied in and out like a real store. */
+/**
+ * Devices in process memory (embedded default). Records are copied and frozen on the way in and handed
+ * out as they are: nobody can change a stored device except through the store.
+ */
 export class MemoryDeviceStore implements DeviceStore {
   private readonly devices = new Map<string, DeviceRecord>();
   private readonly byUser = new Map<string, Set<string>>();
@@ -10,7 +13,7 @@ export class MemoryDeviceStore implements DeviceStore {
     const key = `${app}/${device.id}`;
     const previous = this.devices.get(key);
     if (previous?.userId && previous.userId !== device.userId) this.byUser.get(`${app}/${previous.userId}`)?.delete(device.id);
-    this.devices.set(key, structuredClone(device));
+    this.devices.set(key, Object.freeze({ ...device, tokens: Object.freeze({ ...device.tokens }) }));
     if (device.userId) {
       const userKey = `${app}/${device.userId}`;
       let ids = this.byUser.get(userKey);
@@ -20,8 +23,7 @@ export class MemoryDeviceStore implements DeviceStore {
   }
 
   async get(app: string, id: string): Promise<DeviceRecord | undefined> {
-    const found = this.devices.get(`${app}/${id}`);
-    return found && structuredClone(found);
+    return this.devices.get(`${app}/${id}`);
   }
 
   async getMany(app: string, ids: readonly string[]): Promise<(DeviceRecord | undefined)[]> {
@@ -46,11 +48,12 @@ export class MemoryDeviceStore implements DeviceStore {
   }
 
   async removeToken(app: string, id: string, provider: string, token: string): Promise<boolean> {
-    const found = this.devices.get(`${app}/${id}`);
-    const tokens = found?.tokens as Record<string, string> | undefined;
-    if (!found || !tokens || tokens[provider] !== token) return false;
+    const key = `${app}/${id}`;
+    const found = this.devices.get(key);
+    if (!found || (found.tokens as Record<string, string>)[provider] !== token) return false;
+    const tokens: Record<string, string> = { ...found.tokens };
     delete tokens[provider];
-    found.updatedAt = Date.now();
+    this.devices.set(key, Object.freeze({ ...found, tokens: Object.freeze(tokens), updatedAt: Date.now() }));
     return true;
   }
 }

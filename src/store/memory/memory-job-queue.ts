@@ -14,7 +14,9 @@ interface HeldJob {
 }
 
 interface AppQueue {
+  /** FIFO as an array and a read index: shifting a long array per take would be O(n). */
   ready: { job: DeliveryJob; enqueuedAt: number }[];
+  head: number;
   held: Map<string, HeldJob>;
   waiters: Set<() => void>;
 }
@@ -38,7 +40,7 @@ export class MemoryJobQueue implements JobQueue, JobEnqueuer {
 
   async take(app: string, consumer: string, count: number, blockMs: number): Promise<DeliveryJob[]> {
     const queue = this.queueOf(app);
-    if (queue.ready.length === 0 && blockMs > 0) {
+    if (queue.ready.length - queue.head === 0 && blockMs > 0) {
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
@@ -49,7 +51,12 @@ export class MemoryJobQueue implements JobQueue, JobEnqueuer {
         queue.waiters.add(wake);
       });
     }
-    const taken = queue.ready.splice(0, count);
+    const taken = queue.ready.slice(queue.head, queue.head + count);
+    queue.head += taken.length;
+    if (queue.head > 1024 && queue.head * 2 > queue.ready.length) {
+      queue.ready = queue.ready.slice(queue.head);
+      queue.head = 0;
+    }
     return taken.map(({ job, enqueuedAt }) => this.hold(queue, job, consumer, enqueuedAt));
   }
 
@@ -79,10 +86,12 @@ export class MemoryJobQueue implements JobQueue, JobEnqueuer {
   async stats(app: string): Promise<QueueStats> {
     const queue = this.queueOf(app);
     let oldest = Infinity;
-    for (const { enqueuedAt } of queue.ready) oldest = Math.min(oldest, enqueuedAt);
+    // Ready jobs are in enqueue order: the first unread one is the oldest of them.
+    const firstReady = queue.ready[queue.head];
+    if (firstReady) oldest = firstReady.enqueuedAt;
     for (const { enqueuedAt } of queue.held.values()) oldest = Math.min(oldest, enqueuedAt);
     return {
-      depth: queue.ready.length + queue.held.size,
+      depth: queue.ready.length - queue.head + queue.held.size,
       oldestAgeMs: oldest === Infinity ? 0 : Math.max(0, this.now() - oldest),
     };
   }
@@ -100,7 +109,7 @@ export class MemoryJobQueue implements JobQueue, JobEnqueuer {
 
   private queueOf(app: string): AppQueue {
     let queue = this.apps.get(app);
-    if (!queue) this.apps.set(app, (queue = { ready: [], held: new Map(), waiters: new Set() }));
+    if (!queue) this.apps.set(app, (queue = { ready: [], head: 0, held: new Map(), waiters: new Set() }));
     return queue;
   }
 }

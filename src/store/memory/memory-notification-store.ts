@@ -29,7 +29,8 @@ export class MemoryNotificationStore implements NotificationStore {
     const unknown = notification.deviceIds.filter((_, i) => !flags[i]);
     if (known.length === 0) return { status: 'no-recipients', unknown };
     const key = `${notification.app}/${notification.id}`;
-    this.notifications.set(key, { record: { ...structuredClone(notification), deviceIds: known }, expiresAt: now + options.retentionSeconds * 1000 });
+    const record = deepFreeze({ ...structuredClone(notification), deviceIds: known });
+    this.notifications.set(key, { record, expiresAt: now + options.retentionSeconds * 1000 });
     this.deliveries.set(key, new Map());
     for (let i = 0; i < known.length; i += options.devicesPerJob) {
       this.queue.enqueue(notification.app, notification.id, known.slice(i, i + options.devicesPerJob));
@@ -39,17 +40,18 @@ export class MemoryNotificationStore implements NotificationStore {
   }
 
   async get(app: string, id: string): Promise<NotificationRecord | undefined> {
-    const found = this.notifications.get(`${app}/${id}`);
-    return found && structuredClone(found.record);
+    // Stored frozen at accept, read-only afterwards: handed out without a copy.
+    return this.notifications.get(`${app}/${id}`)?.record;
   }
 
+  // Delivery records are stored frozen and handed out as they are: writers always build new records
+  // (compare-and-set), so no copy is needed on the hot path, and freezing catches a writer that tries.
   async getDeliveries(app: string, id: string): Promise<Map<string, DeliveryRecord>> {
-    return structuredClone(this.deliveries.get(`${app}/${id}`) ?? new Map<string, DeliveryRecord>());
+    return new Map(this.deliveries.get(`${app}/${id}`) ?? []);
   }
 
   async getDelivery(app: string, id: string, deviceId: string): Promise<DeliveryRecord | undefined> {
-    const found = this.deliveries.get(`${app}/${id}`)?.get(deviceId);
-    return found && structuredClone(found);
+    return this.deliveries.get(`${app}/${id}`)?.get(deviceId);
   }
 
   async putDelivery(app: string, id: string, delivery: DeliveryRecord): Promise<boolean> {
@@ -58,7 +60,9 @@ export class MemoryNotificationStore implements NotificationStore {
     if (!deliveries) return true;
     const current = deliveries.get(delivery.deviceId)?.version ?? 0;
     if (current !== delivery.version - 1) return false;
-    deliveries.set(delivery.deviceId, structuredClone(delivery));
+    // Writers hand over a record they built for this write; freezing it (no copy) keeps it intact.
+    Object.freeze(delivery.events);
+    deliveries.set(delivery.deviceId, Object.freeze(delivery));
     return true;
   }
 
@@ -75,4 +79,12 @@ export class MemoryNotificationStore implements NotificationStore {
     }
     for (const [key, entry] of this.idempotency) if (entry.expiresAt <= now) this.idempotency.delete(key);
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

@@ -5,7 +5,8 @@
  * Opens BENCH_CONNECTIONS (50,000) WebSockets to one gateway process (memory stores, long connection at
  * its production defaults), spread over several 127.0.0.x source addresses so the client side is not
  * bounded by one address's ephemeral ports. The server process measures its own memory (after GC)
- * before and after; then one notification goes to every device and each device acks on its socket.
+ * before and after; then one notification goes to every device through the pipeline and each device
+ * acks on its socket (`fanout_*`); then the channel alone pushes to every device (`direct_fanout_*`).
  * Prints one JSON line.
  *
  * File descriptors: both processes need one per socket. When `ulimit -n` is too low the benchmark
@@ -141,6 +142,8 @@ const loaded = (await ask({ type: 'measure' }, 'memory')).sample;
 const held = loaded.connections;
 log(`server holds ${held}; fan-out`);
 const fanout = await ask({ type: 'fanout', timeoutMs: fanoutTimeoutMs }, 'fanout');
+log(`pipeline fan-out acked by ${fanout.acked}; direct fan-out`);
+const direct = await ask({ type: 'direct', timeoutMs: fanoutTimeoutMs }, 'direct');
 
 for (const ws of sockets) ws.terminate();
 server.kill('SIGTERM');
@@ -167,6 +170,10 @@ process.stdout.write(`${JSON.stringify({
   fanout_acked_max_ms: round(fanout.max),
   // The same, counted from the 202: what the worker, the sockets and the acks take.
   fanout_after_accept_p99_ms: round(fanout.p99 - fanout.acceptMs),
+  // The channel alone: deliver() to every device at once, timed to each ack frame at the server.
+  direct_fanout_acked: direct.acked,
+  direct_fanout_acked_p50_ms: round(direct.p50),
+  direct_fanout_acked_p99_ms: round(direct.p99),
   fd_limit: limit,
   seconds: round((performance.now() - started) / 1000),
 })}\n`);

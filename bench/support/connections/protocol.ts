@@ -3,7 +3,8 @@
 export type ToServer =
   | { type: 'baseline' }
   | { type: 'measure' }
-  | { type: 'fanout'; timeoutMs: number };
+  | { type: 'fanout'; timeoutMs: number }
+  | { type: 'direct'; timeoutMs: number };
 
 export interface MemorySample {
   rss: number;
@@ -15,7 +16,8 @@ export interface MemorySample {
 export type FromServer =
   | { type: 'ready'; port: number }
   | { type: 'memory'; sample: MemorySample }
-  | { type: 'fanout'; acked: number; devices: number; acceptMs: number; p50: number; p99: number; max: number };
+  | { type: 'fanout'; acked: number; devices: number; acceptMs: number; p50: number; p99: number; max: number }
+  | { type: 'direct'; acked: number; devices: number; p50: number; p99: number; max: number };
 
 /** The device key the server registers for a device, known to the fleet too (a benchmark, not a secret). */
 export function benchDeviceKey(deviceId: string): string {

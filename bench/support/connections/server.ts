@@ -7,11 +7,15 @@
  * worker plans each delivery (the long connection is the only step: the devices have no provider
  * tokens), sends on the socket, and the devices' ack frames end the deliveries. Latency is from just
  * before the notification is accepted to each ack being recorded.
+ *
+ * The direct fan-out isolates the channel: the long connection's `deliver` for every device at once
+ * (inbox write and socket send, no pipeline), timed to each ack frame reaching the ack service.
  */
 import { buildConfig } from '../../../src/config/index.js';
 import { connectFactory } from '../../../src/connect/index.js';
 import { createGateway } from '../../../src/gateway.js';
-import type { OutcomeSink } from '../../../src/pipeline/index.js';
+import type { AckService, OutcomeSink } from '../../../src/pipeline/index.js';
+import type { LongConnectionService } from '../../../src/connect/index.js';
 import { benchDeviceId, benchDeviceKey, benchUserId, type FromServer, type MemorySample, type ToServer } from './protocol.js';
 
 const devices = Number(process.env.BENCH_DEVICES ?? 50_000);
@@ -42,6 +46,12 @@ const { config } = buildConfig({
   },
 }, { vars: {} });
 
+let service: LongConnectionService | undefined;
+const DIRECT_ID = 'direct-fanout';
+let directT0 = 0;
+const directLatencies: number[] = [];
+let onDirectAck: (() => void) | undefined;
+
 const gw = await createGateway({
   config,
   logger: false,
@@ -49,7 +59,18 @@ const gw = await createGateway({
   outcomes,
   sandbox: () => ({}),
   // Heartbeats at their production default: idle sockets cost what they would in production.
-  connect: connectFactory({ maxBufferedBytes: 262_144 }),
+  connect: (ctx) => {
+    // Sees every ack frame before the ack service does (only the direct fan-out's are timed here).
+    const acks = Object.create(ctx.acks) as AckService;
+    acks.ack = async (input) => {
+      if (input.notificationId === DIRECT_ID) {
+        directLatencies.push(performance.now() - directT0);
+        onDirectAck?.();
+      }
+      return ctx.acks.ack(input);
+    };
+    return connectFactory({ maxBufferedBytes: 262_144 }, (s) => (service = s))({ ...ctx, acks });
+  },
 });
 const now = Date.now();
 for (let i = 0; i < devices; i++) {
@@ -76,6 +97,23 @@ process.on('message', (raw: ToServer) => {
     if (raw.type === 'baseline' || raw.type === 'measure') {
       const open = Number((/pushmux_connections_open\{app="bench"\} (\d+)/.exec(await gw.metrics.registry.metrics()))?.[1] ?? 0);
       send({ type: 'memory', sample: { ...sample(), connections: open } });
+      return;
+    }
+    if (raw.type === 'direct') {
+      const done = new Promise<void>((resolve) => {
+        onDirectAck = () => {
+          if (directLatencies.length >= devices) resolve();
+        };
+        setTimeout(resolve, raw.timeoutMs).unref();
+      });
+      const message = { notificationId: DIRECT_ID, appId: 'bench', title: 'direct', body: 'to everyone', data: { k: 'v' }, priority: 'normal' as const, ttlSeconds: 300, expiresAt: Date.now() + 300_000 };
+      directT0 = performance.now();
+      const deliveries: Promise<unknown>[] = [];
+      for (let i = 0; i < devices; i++) deliveries.push(service!.deliver('bench', benchDeviceId(i), message));
+      await Promise.all(deliveries);
+      await done;
+      const sorted = [...directLatencies].sort((a, b) => a - b);
+      send({ type: 'direct', acked: sorted.length, devices, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN });
       return;
     }
     const done = new Promise<void>((resolve) => {

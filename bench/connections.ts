@@ -57,7 +57,9 @@ const started = performance.now();
 
 // The server, alone in its process so its memory is its own.
 const serverScript = fileURLToPath(new URL('./support/connections/server.ts', import.meta.url));
-const server = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', serverScript], {
+// BENCH_SERVER_ARGS: extra node flags for the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+const server = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', ...serverArgs, '--import', 'tsx', serverScript], {
   env: { ...process.env, BENCH_DEVICES: String(connections) },
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });

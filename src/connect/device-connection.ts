@@ -64,13 +64,15 @@ export class DeviceConnection {
    * Queues a frame. A device whose queue would pass the bound is dropped as a slow consumer instead of
    * growing the node's memory; answers false when the frame was not queued.
    */
-  send(frame: string): boolean {
+  send(frame: string | Buffer): boolean {
     if (this.state !== 'open') return false;
-    if (this.ws.bufferedAmount + Buffer.byteLength(frame) > this.host.maxBufferedBytes) {
+    const bytes = typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
+    if (this.ws.bufferedAmount + bytes > this.host.maxBufferedBytes) {
       this.close('slow-consumer');
       return false;
     }
-    this.ws.send(frame);
+    // Buffers go out as text frames: one encoded frame is shared by every device of a fan-out.
+    this.ws.send(frame, { binary: false });
     return true;
   }
 

@@ -27,6 +27,8 @@ import { nodeOfToken, presenceToken, type Presence } from './presence.js';
 
 const CONNECT_PATH = /^\/v1\/apps\/([^/?#]+)\/connect$/;
 const REFUSALS: Record<401 | 404 | 503, RefusalReason> = { 401: 'unauthorized', 404: 'not-found', 503: 'unavailable' };
+/** Encoded message frames kept (notifications being fanned out at once). */
+const FRAME_CACHE_SIZE = 64;
 /** How long a shutdown waits for close handshakes before destroying the remaining sockets. */
 const SHUTDOWN_GRACE_MS = 2_000;
 
@@ -49,6 +51,7 @@ export class LongConnectionService implements LongConnectionChannel, ConnectionH
   private readonly inflight = new Set<Promise<unknown>>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private seq = 0;
+  private readonly frames = new Map<string, Buffer>();
   private closing = false;
   private closed: Promise<void> | undefined;
 
@@ -175,9 +178,25 @@ export class LongConnectionService implements LongConnectionChannel, ConnectionH
   /** Sends to a socket held by this node; false when the device has none here (or it was just dropped). */
   private pushLocal(app: string, deviceId: string, message: PushMessage): boolean {
     const connection = this.registry.get(app, deviceId);
-    if (!connection || !connection.send(JSON.stringify(toMessageFrame(message)))) return false;
+    if (!connection || !connection.send(this.encoded(message))) return false;
     this.deps.metrics.frame(app, 'out', 'message');
     return true;
+  }
+
+  /**
+   * The message frame, encoded once per notification: a fan-out sends the same bytes to every device
+   * (the pipeline hands each delivery its own copy of the message, so the cache is by id).
+   */
+  private encoded(message: PushMessage): Buffer {
+    const key = `${message.appId}\u0000${message.notificationId}`;
+    let frame = this.frames.get(key);
+    if (!frame) {
+      frame = Buffer.from(JSON.stringify(toMessageFrame(message)));
+      this.frames.set(key, frame);
+      // Insertion order is age: forget the oldest beyond a few concurrent fan-outs.
+      if (this.frames.size > FRAME_CACHE_SIZE) this.frames.delete(this.frames.keys().next().value as string);
+    }
+    return frame;
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -229,7 +248,7 @@ export class LongConnectionService implements LongConnectionChannel, ConnectionH
         this.logger.warn({ err: (error as Error).message, app }, 'presence claim failed; deliveries from other nodes go to the inbox'));
       for (const message of await this.pending(app, deviceId)) {
         if (connection.readyState !== 'open') return;
-        if (connection.send(JSON.stringify(toMessageFrame(message)))) metrics.frame(app, 'out', 'message');
+        if (connection.send(this.encoded(message))) metrics.frame(app, 'out', 'message');
       }
     })().catch((error: unknown) => this.logger.warn({ err: (error as Error).message, app }, 'inbox replay failed')));
   }

@@ -45,7 +45,28 @@ export class RedisNodeBus implements NodeBus {
       }
       handler(app, envelope.deviceId, envelope.message);
     });
-    if (apps.length > 0) await subscriber.subscribe(...apps.map((app) => this.keys.nodeChannel(app, this.nodeId)));
+    if (apps.length === 0) return;
+    const channels = apps.map((app) => this.keys.nodeChannel(app, this.nodeId));
+    // A Redis that is not reachable yet must not stop the node: until the subscription is in place,
+    // publishers find no listener and the messages wait in the inbox. ioredis resubscribes by itself
+    // after later reconnects.
+    if (await this.trySubscribe(subscriber, channels)) return;
+    void (async () => {
+      for (let attempt = 1; this.subscriber === subscriber; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)).unref());
+        if (this.subscriber !== subscriber || (await this.trySubscribe(subscriber, channels))) return;
+      }
+    })();
+  }
+
+  private async trySubscribe(subscriber: RedisClient, channels: string[]): Promise<boolean> {
+    try {
+      await subscriber.subscribe(...channels);
+      return true;
+    } catch (error) {
+      this.onError(error as Error);
+      return false;
+    }
   }
 
   async publish(nodeId: string, app: string, deviceId: string, message: PushMessage): Promise<boolean> {

@@ -38,6 +38,7 @@ export interface PushmuxClientOptions extends DeviceIdentity {
 const CLOSE_REPLACED = 4000;
 const OPEN = 1;
 
+/** A device's connection to pushmux: `start()` once, `stop()` when done; messages arrive at `onMessage`. */
 export class PushmuxClient {
   private readonly seen: SeenIds;
   private state: ClientState = 'idle';

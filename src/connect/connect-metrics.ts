@@ -10,6 +10,7 @@ import type { FrameType } from './frames.js';
 /** Why an upgrade was refused before it became a socket. */
 export type RefusalReason = 'not-found' | 'disabled' | 'unauthorized' | 'unavailable';
 
+/** Typed emitters for the long connection's metrics; the only code here that touches prom-client. */
 export class ConnectMetrics {
   private readonly open: Gauge<'app'>;
   private readonly connects: Counter<'app'>;

@@ -27,6 +27,7 @@ export interface ConnectOptions {
   inboxSweepIntervalMs: number;
 }
 
+/** Production defaults: a 25 s heartbeat keeps NAT mappings open; 4 KiB frames fit any ack. */
 export const DEFAULT_CONNECT_OPTIONS: Omit<ConnectOptions, 'nodeId' | 'presenceTtlMs'> = {
   maxFrameBytes: 4_096,
   heartbeatIntervalMs: 25_000,

@@ -9,6 +9,7 @@ import type { Presence, PresenceEntry } from './presence.js';
 /** Presence refreshes per round trip: big enough to pipeline, small enough not to stall Redis. */
 const REFRESH_CHUNK = 1_000;
 
+/** This node's sockets by (app, device), and the heartbeat sweep over them. */
 export class ConnectionRegistry {
   private readonly byDevice = new Map<string, DeviceConnection>();
   private timer: NodeJS.Timeout | undefined;

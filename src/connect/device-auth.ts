@@ -15,6 +15,7 @@ export type DeviceAuthResult =
 /** Clock skew tolerated between a device and the server, on the lifetime bound only. */
 const SKEW_MS = 60_000;
 
+/** Authenticates devices by their connect token, for the upgrade and the inbox poll. */
 export class DeviceAuthenticator {
   constructor(
     private readonly config: GatewayConfig,

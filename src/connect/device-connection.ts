@@ -27,6 +27,7 @@ const WS_ERROR_REASONS: Readonly<Record<string, DisconnectReason>> = {
   WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 'frame-too-large',
 };
 
+/** One device's socket: its lifecycle, its bounded send queue and the frames it reads. */
 export class DeviceConnection {
   private state: ReadyState = 'open';
   /** Last time the device showed life (pong or frame); the heartbeat sweep reads it. */

@@ -37,6 +37,7 @@ export interface InboxRouteDeps {
   service: LongConnectionService;
 }
 
+/** Mounts the inbox poll route (an encapsulated plugin: nothing leaks to the other routes). */
 export const inboxRoutes: FastifyPluginAsyncTypebox<InboxRouteDeps> = async (app, { auth, service }) => {
   app.get('/v1/apps/:app/devices/:deviceId/inbox', {
     schema: {

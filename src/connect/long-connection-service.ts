@@ -42,6 +42,7 @@ export interface LongConnectionServiceDeps {
   metrics: ConnectMetrics;
 }
 
+/** The long connection of one gateway node: endpoint, sockets, presence, hand-off and inbox. */
 export class LongConnectionService implements LongConnectionChannel, ConnectionHost {
   readonly maxBufferedBytes: number;
   readonly logger: ConnectContext['logger'];
@@ -212,14 +213,14 @@ export class LongConnectionService implements LongConnectionChannel, ConnectionH
     } catch {
       return this.refuse(socket, 'not-found', 404, 'route_not_found', 'No such WebSocket route');
     }
-    if (this.closing) return this.refuse(socket, 'unavailable', 503, 'store_unavailable', 'This node is shutting down; connect to another');
+    if (this.closing) return this.refuse(socket, 'unavailable', 503, 'shutting_down', 'This node is shutting down; connect to another');
     const appConfig = Object.hasOwn(this.deps.ctx.config.apps, app) ? this.deps.ctx.config.apps[app] : undefined;
     if (appConfig && !appConfig.longConnection.enabled) return this.refuse(socket, 'disabled', 404, 'route_not_found', `App "${app}" has no long connection`);
     const header = req.headers.authorization;
     const token = url.searchParams.get('token') ?? (header?.startsWith('Device ') ? header.slice(7).trim() : undefined);
     void this.deps.auth.authenticate(app, token).then((result) => {
       if (!result.ok) return this.refuse(socket, REFUSALS[result.status], result.status, result.code, result.message);
-      if (this.closing) return this.refuse(socket, 'unavailable', 503, 'store_unavailable', 'This node is shutting down; connect to another');
+      if (this.closing) return this.refuse(socket, 'unavailable', 503, 'shutting_down', 'This node is shutting down; connect to another');
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onOpen(app, result.device.id, ws));
     });
   }

@@ -2,6 +2,7 @@
 import type { PushMessage } from '../../providers/provider.js';
 import type { Inbox } from './inbox.js';
 
+/** Inboxes in process memory, with the app depth kept exact on every change. */
 export class MemoryInbox implements Inbox {
   /** app → device → notification id → message. */
   private readonly apps = new Map<string, Map<string, Map<string, PushMessage>>>();

@@ -17,6 +17,7 @@ function definitions(): { scripts: ScriptDefinition[]; version: string } {
   return cached;
 }
 
+/** Typed calls of the long connection's Lua scripts on one Redis connection. */
 export class ConnectScripts {
   private readonly version: string;
 

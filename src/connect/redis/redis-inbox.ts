@@ -13,6 +13,7 @@ const KEY_GRACE_MS = 86_400_000;
 /** Devices purged per sweep round. */
 const SWEEP_BATCH = 500;
 
+/** Inboxes in Redis, shared by every node of the gateway. */
 export class RedisInbox implements Inbox {
   constructor(
     private readonly client: RedisClient,

@@ -19,6 +19,7 @@ interface Envelope {
   message: PushMessage;
 }
 
+/** The node bus over Redis pub/sub: one subscriber connection per node. */
 export class RedisNodeBus implements NodeBus {
   private subscriber: RedisClient | undefined;
 

@@ -8,6 +8,7 @@ import type { Presence, PresenceEntry } from '../presence.js';
 import type { ConnectKeys } from './connect-keys.js';
 import type { ConnectScripts } from './connect-scripts.js';
 
+/** Presence entries in Redis, one per connected device, each with a TTL. */
 export class RedisPresence implements Presence {
   constructor(
     private readonly client: RedisClient,

@@ -10,7 +10,7 @@ import { ConnectKeys, connectFactory, type LongConnectionService } from '../../.
 import type { Gateway } from '../../../src/gateway.js';
 import { eventually, testGateway } from '../../support/gateway.js';
 import { deleteKeys, newRedisClient, redisUrl, testPrefix } from '../../support/redis.js';
-import { connectConfig, deliveryOf, registerDevice, sendTo } from './connect-helpers.js';
+import { connectConfig, deliveryOf, openRaw, registerDevice, sendTo, tokenFor } from './connect-helpers.js';
 
 interface Node {
   gw: Gateway;
@@ -118,5 +118,41 @@ describe('two nodes on one Redis', () => {
     const text = await b.gw.metrics.registry.metrics();
     const depth = Number(/pushmux_inbox_depth\{app="shop"\} (\d+)/.exec(text)?.[1]);
     expect(depth).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe('a device that moves to another node', () => {
+  it('is closed on the node it left (4000) once that node sees the newer presence', async () => {
+    const prefix = testPrefix();
+    const fast = { heartbeatIntervalMs: 100, idleTimeoutMs: 1_000 };
+    const start = async (nodeId: string) => {
+      let service: LongConnectionService | undefined;
+      const gw = await testGateway({ config: connectConfig(), redisUrl: redisUrl(), keyPrefix: prefix, worker: false, connect: connectFactory({ nodeId, ...fast }, (s) => (service = s)) });
+      return { gw, url: await gw.listen(), service: service! };
+    };
+    const a = await start('move-a');
+    const b = await start('move-b');
+    try {
+      const key = await registerDevice(a.gw, 'mover');
+      const onA = await openRaw(a.url, 'shop', tokenFor('mover', key));
+      if (!onA.ok) throw new Error('refused');
+      // A has claimed the device before B does (the claim follows the welcome frame).
+      await eventually(async () => (onA.frames.length > 0 && a.service.connections === 1 ? true : undefined));
+      const redis = newRedisClient();
+      await eventually(async () => ((await redis.get(new ConnectKeys(prefix).presence('shop', 'mover')))?.startsWith('move-a|') ? true : undefined));
+      await redis.quit();
+      const onB = await openRaw(b.url, 'shop', tokenFor('mover', key));
+      if (!onB.ok) throw new Error('refused');
+      expect((await onA.closed).code).toBe(4000);
+      expect(a.service.connections).toBe(0);
+      expect(b.service.connections).toBe(1);
+      onB.ws.close();
+    } finally {
+      await a.gw.close();
+      await b.gw.close();
+      const client = newRedisClient();
+      await deleteKeys(client, prefix);
+      await client.quit();
+    }
   });
 });

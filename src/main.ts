@@ -5,6 +5,7 @@
  */
 import { loadConfig, readEnvironment } from './config/index.js';
 import { ConfigError, GatewayError } from './errors/index.js';
+import { createConnect } from './connect/index.js';
 import { createGateway } from './gateway.js';
 
 async function main(): Promise<void> {
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const gateway = await createGateway({
     config,
     logger: { level: config.server.logLevel, redact: ['req.headers.authorization'] },
+    connect: createConnect,
   });
   const log = gateway.server.log;
   log.info({ source: loaded.source, store: gateway.stores.kind, apps: Object.keys(config.apps) }, 'pushmux config loaded');

@@ -22,6 +22,7 @@ export const HTTP_ERRORS = {
   rate_limited: { status: 429, message: 'Too many requests' },
   internal: { status: 500, message: 'Internal error' },
   store_unavailable: { status: 503, message: 'Storage is unavailable; nothing was stored, retry later' },
+  shutting_down: { status: 503, message: 'This node is shutting down; connect to another' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type RequestErrorCode = keyof typeof HTTP_ERRORS;

@@ -5,7 +5,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { GatewayError, RequestError, StoreUnavailableError, errorBody } from '../errors/index.js';
 import { ackRoutes } from './routes/ack-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
@@ -36,7 +36,7 @@ export async function buildServer(services: HttpServices, options: ServerOptions
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // Per-request info lines would dominate the log at gateway rates; metrics cover requests.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox's compiled checks: bodies are checked exactly (a string is never coerced into an array,
   // unknown fields are refused); only querystring and params are converted from their string form.

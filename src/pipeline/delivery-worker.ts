@@ -31,6 +31,9 @@ export interface DeliveryWorkerOptions {
   now?: () => number;
 }
 
+/** Jobs taken over per reclaim call. */
+const RECLAIM_PAGE = 100;
+
 /** A counting semaphore: `acquire` waits for a free slot. */
 class Slots {
   private used = 0;
@@ -219,12 +222,18 @@ export class DeliveryWorker {
     if (!this.running) return;
     for (const app of this.options.apps) {
       try {
-        const jobs = await this.options.stores.queue.reclaim(app, this.options.consumer, this.options.reclaimIdleMs, 20);
-        for (const job of jobs) {
-          if (this.inFlight.has(job.id)) continue;
-          this.options.logger.warn({ app, notificationId: job.notificationId }, 'took over a job from a silent worker');
-          this.runJob(job, false);
+        // A dead instance may have held hundreds of small jobs: take them over in pages, not 20 a tick.
+        let taken = 0;
+        for (let page = 0; page < 20; page++) {
+          const jobs = await this.options.stores.queue.reclaim(app, this.options.consumer, this.options.reclaimIdleMs, RECLAIM_PAGE);
+          for (const job of jobs) {
+            if (this.inFlight.has(job.id)) continue;
+            taken += 1;
+            this.runJob(job, false);
+          }
+          if (jobs.length < RECLAIM_PAGE) break;
         }
+        if (taken > 0) this.options.logger.warn({ app, jobs: taken }, 'took over jobs from a silent worker');
       } catch (error) {
         this.options.logger.warn({ app, err: (error as Error).message }, 'reclaim failed');
       }

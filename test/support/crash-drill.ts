@@ -111,10 +111,12 @@ export async function runCrashDrill(options: DrillOptions): Promise<DrillResult>
   const started = Date.now();
   const mock = await ApnsMock.start({ topic: APNS_TEST_KEY.topic });
   const configPath = join(tmpdir(), `pushmux-drill-${process.pid}-${Date.now()}.yaml`);
+  // reclaimIdleMs is 10 s here (60 s by default): long enough for the devices' acks of copies they got
+  // before the kill to reach the survivor before it re-sends the steps the dead instance left open.
   writeFileSync(configPath, `
 server: { logLevel: error }
 redis: { keyPrefix: ${options.keyPrefix} }
-pipeline: { reclaimIdleMs: 2000, deadlineLeaseMs: 2000, deadlineTickMs: 100, concurrency: 512 }
+pipeline: { reclaimIdleMs: 10000, deadlineLeaseMs: 2000, deadlineTickMs: 100, concurrency: 512 }
 apps:
   ${APP}:
     apiKeys: [{ key: ${KEY}, scopes: [send, devices] }]
@@ -203,6 +205,10 @@ apps:
       if (pending.length > 0) await new Promise((r) => setTimeout(r, 500));
     }
     log(`${ids.length - pending.length} of ${ids.length} terminal`);
+    for (const key of fleet.duplicateKeys().slice(0, 2)) {
+      const [, notificationId] = key.split('|');
+      log(`duplicate ${key}: ${JSON.stringify((await api(survivor.base, 'GET', `/v1/apps/${APP}/notifications/${notificationId}`)).json.devices[0].events)}`);
+    }
     if (pending.length > 0) log(`survivor output:\n${survivor.output().slice(-3000)}`);
     return {
       accepted: ids.length,

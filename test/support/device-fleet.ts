@@ -46,6 +46,11 @@ export class DeviceFleet {
     clearInterval(this.timer);
   }
 
+  /** `<deviceId>|<notificationId>` of deliveries that arrived more than once. */
+  duplicateKeys(): string[] {
+    return [...this.copies].filter(([, n]) => n > 1).map(([k]) => k);
+  }
+
   /** Copies beyond the first of the same notification on the same device. */
   get duplicates(): number {
     let extra = 0;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Pool } from 'undici';
 import { withDeadline } from '../resilience/deadline.js';
+import { CachedToken, type FetchedToken } from '../shared/cached-token.js';
 import { OppoAuthError } from './oppo-errors.js';
 import type { OppoSettings } from './oppo-options.js';
 
@@ -33,8 +34,7 @@ export class OppoClient {
   private readonly settings: OppoSettings;
   private readonly pool: Pool;
   private readonly prefix: string;
-  private cached: { token: string; refreshAt: number } | undefined;
-  private inflight: Promise<string> | undefined;
+  private readonly cache = new CachedToken(() => this.fetchToken());
 
   constructor(settings: OppoSettings) {
     this.settings = settings;
@@ -49,16 +49,11 @@ export class OppoClient {
 
   /** A valid auth_token; throws {@link OppoAuthError}. */
   token(): Promise<string> {
-    if (this.cached && Date.now() < this.cached.refreshAt) return Promise.resolve(this.cached.token);
-    // The shared request runs on its own deadline: one caller's abort must not fail the others.
-    this.inflight ??= this.fetchToken().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+    return this.cache.get();
   }
 
   invalidateToken(token: string): void {
-    if (this.cached?.token === token) this.cached = undefined;
+    this.cache.invalidate(token);
   }
 
   /** One form POST to `path` (relative to /server/v1). Throws only for transport failures and the deadline. */
@@ -92,7 +87,7 @@ export class OppoClient {
     await this.pool.close();
   }
 
-  private async fetchToken(): Promise<string> {
+  private async fetchToken(): Promise<FetchedToken> {
     const timestamp = String(Date.now());
     let answer: OppoAnswer;
     try {
@@ -102,8 +97,7 @@ export class OppoClient {
     }
     const token = (answer.data as { auth_token?: unknown } | undefined)?.auth_token;
     if (answer.statusCode === 200 && answer.code === 0 && typeof token === 'string') {
-      this.cached = { token, refreshAt: Date.now() + TOKEN_LIFETIME_MS - REFRESH_MARGIN_MS };
-      return token;
+      return { token, refreshAt: Date.now() + TOKEN_LIFETIME_MS - REFRESH_MARGIN_MS };
     }
     const transient = answer.statusCode >= 500 || answer.statusCode === 429 || (answer.code !== undefined && TRANSIENT_CODES.has(answer.code));
     throw new OppoAuthError(`OPPO auth answered ${answer.statusCode}${answer.code === undefined ? '' : ` code ${answer.code}`}`, {

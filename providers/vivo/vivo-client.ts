@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Pool } from 'undici';
 import { withDeadline } from '../resilience/deadline.js';
+import { CachedToken, type FetchedToken } from '../shared/cached-token.js';
 import { VivoAuthError } from './vivo-errors.js';
 import type { VivoSettings } from './vivo-options.js';
 
@@ -33,8 +34,7 @@ export class VivoClient {
   private readonly settings: VivoSettings;
   private readonly pool: Pool;
   private readonly prefix: string;
-  private cached: { token: string; refreshAt: number } | undefined;
-  private inflight: Promise<string> | undefined;
+  private readonly cache = new CachedToken(() => this.fetchToken());
 
   constructor(settings: VivoSettings) {
     this.settings = settings;
@@ -48,16 +48,11 @@ export class VivoClient {
   }
 
   token(): Promise<string> {
-    if (this.cached && Date.now() < this.cached.refreshAt) return Promise.resolve(this.cached.token);
-    // The shared request runs on its own deadline: one caller's abort must not fail the others.
-    this.inflight ??= this.fetchToken().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+    return this.cache.get();
   }
 
   invalidateToken(token: string): void {
-    if (this.cached?.token === token) this.cached = undefined;
+    this.cache.invalidate(token);
   }
 
   /** One JSON POST. Throws only for transport failures and the deadline. */
@@ -95,7 +90,7 @@ export class VivoClient {
     await this.pool.close();
   }
 
-  private async fetchToken(): Promise<string> {
+  private async fetchToken(): Promise<FetchedToken> {
     const { appId, appKey, appSecret } = this.settings;
     const timestamp = String(Date.now());
     let answer: VivoAnswer;
@@ -105,8 +100,7 @@ export class VivoClient {
       throw new VivoAuthError('vivo auth endpoint unreachable', { transient: true }, { cause: error });
     }
     if (answer.statusCode === 200 && answer.result === 0 && typeof answer.json.authToken === 'string') {
-      this.cached = { token: answer.json.authToken, refreshAt: Date.now() + TOKEN_REFRESH_MS };
-      return answer.json.authToken;
+      return { token: answer.json.authToken, refreshAt: Date.now() + TOKEN_REFRESH_MS };
     }
     const transient = answer.statusCode >= 500 || answer.statusCode === 429;
     throw new VivoAuthError(`vivo auth answered ${answer.statusCode}${answer.result === undefined ? '' : ` result ${answer.result}`}`, {

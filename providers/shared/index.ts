@@ -1,0 +1,2 @@
+export * from './cached-token.js';
+export * from './oauth-token-source.js';

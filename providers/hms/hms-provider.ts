@@ -5,6 +5,7 @@ import { withDeadline } from '../resilience/deadline.js';
 import { ThrottledWarning, type ProviderLogger } from '../resilience/provider-logger.js';
 import { parseRetryAfterMs } from '../resilience/retry-after.js';
 import { classifyTransportError } from '../resilience/transport-errors.js';
+import { sendAndroidBatches } from '../shared/batch-send.js';
 import { HMS_CODE, HMS_REFRESH_CODES, classifyHmsError, parseIllegalTokens } from './hms-classify.js';
 import { HmsAuthError, HmsResponseError } from './hms-errors.js';
 import type { HmsSettings } from './hms-options.js';
@@ -77,26 +78,10 @@ export class HmsProvider implements Provider {
 
   async send(message: PushMessage, targets: readonly PushTarget[], options?: SendOptions): Promise<SendOutcome[]> {
     if (this.closed) return targets.map(() => ({ kind: 'retry', reason: 'provider-closed' }));
-    const outcomes = new Array<SendOutcome>(targets.length);
     const hmsMessage = buildHmsMessage(message, this.settings);
     const oversized = jsonBytes(hmsMessage) > MAX_PAYLOAD_BYTES;
-    const eligible: number[] = [];
-    targets.forEach((target, index) => {
-      if (target.platform !== 'android') outcomes[index] = { kind: 'rejected', reason: 'unsupported-platform' };
-      else if (oversized) outcomes[index] = { kind: 'rejected', reason: 'hms-80300008' };
-      else eligible.push(index);
-    });
-    const batches: number[][] = [];
-    for (let start = 0; start < eligible.length; start += HMS_MAX_BATCH_SIZE) batches.push(eligible.slice(start, start + HMS_MAX_BATCH_SIZE));
-    await Promise.all(
-      batches.map(async (batch) => {
-        const results = await this.sendBatch(hmsMessage, batch.map((i) => (targets[i] as PushTarget).token), options?.signal);
-        batch.forEach((targetIndex, position) => {
-          outcomes[targetIndex] = results[position] as SendOutcome;
-        });
-      }),
-    );
-    return outcomes;
+    const refusal: SendOutcome | undefined = oversized ? { kind: 'rejected', reason: 'hms-80300008' } : undefined;
+    return sendAndroidBatches(targets, HMS_MAX_BATCH_SIZE, refusal, (tokens) => this.sendBatch(hmsMessage, tokens, options?.signal));
   }
 
   async close(): Promise<void> {

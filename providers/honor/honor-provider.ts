@@ -5,6 +5,7 @@ import { withDeadline } from '../resilience/deadline.js';
 import { ThrottledWarning, type ProviderLogger } from '../resilience/provider-logger.js';
 import { parseRetryAfterMs } from '../resilience/retry-after.js';
 import { classifyTransportError } from '../resilience/transport-errors.js';
+import { sendAndroidBatches } from '../shared/batch-send.js';
 import { HONOR_CODE, HONOR_REFRESH_CODES, classifyHonorError } from './honor-classify.js';
 import { HonorAuthError } from './honor-errors.js';
 import type { HonorSettings } from './honor-options.js';
@@ -72,26 +73,10 @@ export class HonorProvider implements Provider {
 
   async send(message: PushMessage, targets: readonly PushTarget[], options?: SendOptions): Promise<SendOutcome[]> {
     if (this.closed) return targets.map(() => ({ kind: 'retry', reason: 'provider-closed' }));
-    const outcomes = new Array<SendOutcome>(targets.length);
     const body = buildHonorMessage(message);
     const oversized = jsonBytes(body) > MAX_PAYLOAD_BYTES;
-    const eligible: number[] = [];
-    targets.forEach((target, index) => {
-      if (target.platform !== 'android') outcomes[index] = { kind: 'rejected', reason: 'unsupported-platform' };
-      else if (oversized) outcomes[index] = { kind: 'rejected', reason: 'honor-payload-too-large' };
-      else eligible.push(index);
-    });
-    const batches: number[][] = [];
-    for (let start = 0; start < eligible.length; start += HONOR_MAX_BATCH_SIZE) batches.push(eligible.slice(start, start + HONOR_MAX_BATCH_SIZE));
-    await Promise.all(
-      batches.map(async (batch) => {
-        const results = await this.sendBatch(body, batch.map((i) => (targets[i] as PushTarget).token), options?.signal);
-        batch.forEach((targetIndex, position) => {
-          outcomes[targetIndex] = results[position] as SendOutcome;
-        });
-      }),
-    );
-    return outcomes;
+    const refusal: SendOutcome | undefined = oversized ? { kind: 'rejected', reason: 'honor-payload-too-large' } : undefined;
+    return sendAndroidBatches(targets, HONOR_MAX_BATCH_SIZE, refusal, (tokens) => this.sendBatch(body, tokens, options?.signal));
   }
 
   async close(): Promise<void> {

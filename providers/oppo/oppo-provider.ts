@@ -2,6 +2,7 @@ import { jsonBytes } from '../provider.js';
 import type { Provider, PushMessage, PushTarget, SendOptions, SendOutcome } from '../provider.js';
 import { ThrottledWarning, type ProviderLogger } from '../resilience/provider-logger.js';
 import { classifyTransportError } from '../resilience/transport-errors.js';
+import { sendAndroidBatches } from '../shared/batch-send.js';
 import { OPPO_INVALID_TOKEN_CODE, classifyOppoError } from './oppo-classify.js';
 import { OppoClient, type OppoAnswer } from './oppo-client.js';
 import { OppoAuthError } from './oppo-errors.js';
@@ -50,28 +51,15 @@ export class OppoProvider implements Provider {
 
   async send(message: PushMessage, targets: readonly PushTarget[], options?: SendOptions): Promise<SendOutcome[]> {
     if (this.closed) return targets.map(() => ({ kind: 'retry', reason: 'provider-closed' }));
-    const outcomes = new Array<SendOutcome>(targets.length);
     const notification = buildOppoNotification(message, this.settings);
     const dataOnly = message.title === undefined && message.body === undefined;
     const oversized = jsonBytes(notification) > MAX_PAYLOAD_BYTES;
-    const eligible: number[] = [];
-    targets.forEach((target, index) => {
-      if (target.platform !== 'android') outcomes[index] = { kind: 'rejected', reason: 'unsupported-platform' };
-      else if (dataOnly) outcomes[index] = { kind: 'rejected', reason: 'oppo-notification-only' };
-      else if (oversized) outcomes[index] = { kind: 'rejected', reason: 'oppo-payload-too-large' };
-      else eligible.push(index);
-    });
-    const batches: number[][] = [];
-    for (let start = 0; start < eligible.length; start += OPPO_MAX_BATCH_SIZE) batches.push(eligible.slice(start, start + OPPO_MAX_BATCH_SIZE));
-    await Promise.all(
-      batches.map(async (batch) => {
-        const results = await this.sendBatch(notification, batch.map((i) => (targets[i] as PushTarget).token), options?.signal);
-        batch.forEach((targetIndex, position) => {
-          outcomes[targetIndex] = results[position] as SendOutcome;
-        });
-      }),
-    );
-    return outcomes;
+    const refusal: SendOutcome | undefined = dataOnly
+      ? { kind: 'rejected', reason: 'oppo-notification-only' }
+      : oversized
+        ? { kind: 'rejected', reason: 'oppo-payload-too-large' }
+        : undefined;
+    return sendAndroidBatches(targets, OPPO_MAX_BATCH_SIZE, refusal, (regids) => this.sendBatch(notification, regids, options?.signal));
   }
 
   async close(): Promise<void> {

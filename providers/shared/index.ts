@@ -1,2 +1,3 @@
 export * from './cached-token.js';
 export * from './oauth-token-source.js';
+export * from './batch-send.js';

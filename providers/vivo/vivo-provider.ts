@@ -3,6 +3,7 @@ import { jsonBytes } from '../provider.js';
 import type { Provider, PushMessage, PushTarget, SendOptions, SendOutcome } from '../provider.js';
 import { ThrottledWarning, type ProviderLogger } from '../resilience/provider-logger.js';
 import { classifyTransportError } from '../resilience/transport-errors.js';
+import { sendAndroidBatches } from '../shared/batch-send.js';
 import { VIVO_RESULT, classifyVivoError } from './vivo-classify.js';
 import { VivoClient, type VivoAnswer } from './vivo-client.js';
 import { VivoAuthError } from './vivo-errors.js';
@@ -50,29 +51,18 @@ export class VivoProvider implements Provider {
 
   async send(message: PushMessage, targets: readonly PushTarget[], options?: SendOptions): Promise<SendOutcome[]> {
     if (this.closed) return targets.map(() => ({ kind: 'retry', reason: 'provider-closed' }));
-    const outcomes = new Array<SendOutcome>(targets.length);
     const body = buildVivoMessage(message, this.settings);
     const dataOnly = message.title === undefined && message.body === undefined;
     const oversized = jsonBytes(body) > MAX_PAYLOAD_BYTES;
-    const eligible: number[] = [];
-    targets.forEach((target, index) => {
-      if (target.platform !== 'android') outcomes[index] = { kind: 'rejected', reason: 'unsupported-platform' };
-      else if (dataOnly) outcomes[index] = { kind: 'rejected', reason: 'vivo-notification-only' };
-      else if (oversized) outcomes[index] = { kind: 'rejected', reason: 'vivo-payload-too-large' };
-      else eligible.push(index);
-    });
-    const batches: number[][] = [];
-    for (let start = 0; start < eligible.length; start += VIVO_MAX_BATCH_SIZE) batches.push(eligible.slice(start, start + VIVO_MAX_BATCH_SIZE));
-    await Promise.all(
-      batches.map(async (batch) => {
-        const regIds = batch.map((i) => (targets[i] as PushTarget).token);
-        const results = await this.withToken(regIds.length, (token) => (regIds.length === 1 ? this.sendOne(body, regIds[0] as string, token, options?.signal) : this.sendList(body, regIds, token, options?.signal)));
-        batch.forEach((targetIndex, position) => {
-          outcomes[targetIndex] = results[position] as SendOutcome;
-        });
-      }),
+    const refusal: SendOutcome | undefined = dataOnly
+      ? { kind: 'rejected', reason: 'vivo-notification-only' }
+      : oversized
+        ? { kind: 'rejected', reason: 'vivo-payload-too-large' }
+        : undefined;
+    const signal = options?.signal;
+    return sendAndroidBatches(targets, VIVO_MAX_BATCH_SIZE, refusal, (regIds) =>
+      this.withToken(regIds.length, (token) => (regIds.length === 1 ? this.sendOne(body, regIds[0] as string, token, signal) : this.sendList(body, regIds, token, signal))),
     );
-    return outcomes;
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import { withDeadline } from '../resilience/deadline.js';
 import { ThrottledWarning, type ProviderLogger } from '../resilience/provider-logger.js';
 import { parseRetryAfterMs } from '../resilience/retry-after.js';
 import { classifyTransportError } from '../resilience/transport-errors.js';
+import { sendAndroidBatches } from '../shared/batch-send.js';
 import { XIAOMI_DAILY_CAP_CODES, classifyXiaomiError } from './xiaomi-classify.js';
 import { XiaomiResponseError } from './xiaomi-errors.js';
 import type { XiaomiSettings } from './xiaomi-options.js';
@@ -69,26 +70,10 @@ export class XiaomiProvider implements Provider {
 
   async send(message: PushMessage, targets: readonly PushTarget[], options?: SendOptions): Promise<SendOutcome[]> {
     if (this.closed) return targets.map(() => ({ kind: 'retry', reason: 'provider-closed' }));
-    const outcomes = new Array<SendOutcome>(targets.length);
     const fields = buildXiaomiFields(message, this.settings);
     const oversized = Buffer.byteLength(fields.payload ?? '') > MAX_PAYLOAD_BYTES;
-    const eligible: number[] = [];
-    targets.forEach((target, index) => {
-      if (target.platform !== 'android') outcomes[index] = { kind: 'rejected', reason: 'unsupported-platform' };
-      else if (oversized) outcomes[index] = { kind: 'rejected', reason: 'xiaomi-payload-too-large' };
-      else eligible.push(index);
-    });
-    const batches: number[][] = [];
-    for (let start = 0; start < eligible.length; start += XIAOMI_MAX_BATCH_SIZE) batches.push(eligible.slice(start, start + XIAOMI_MAX_BATCH_SIZE));
-    await Promise.all(
-      batches.map(async (batch) => {
-        const results = await this.sendBatch(fields, batch.map((i) => (targets[i] as PushTarget).token), options?.signal);
-        batch.forEach((targetIndex, position) => {
-          outcomes[targetIndex] = results[position] as SendOutcome;
-        });
-      }),
-    );
-    return outcomes;
+    const refusal: SendOutcome | undefined = oversized ? { kind: 'rejected', reason: 'xiaomi-payload-too-large' } : undefined;
+    return sendAndroidBatches(targets, XIAOMI_MAX_BATCH_SIZE, refusal, (regids) => this.sendBatch(fields, regids, options?.signal));
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,12 @@
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { jsonBytes } from '../provider.js';
 import type { Provider, PushMessage, PushTarget, SendOptions, SendOutcome } from '../provider.js';
-import { withDeadline } from '../resilience/deadline.js';
 import { ThrottledWarning, type ProviderLogger } from '../resilience/provider-logger.js';
 import { parseRetryAfterMs } from '../resilience/retry-after.js';
 import { classifyTransportError } from '../resilience/transport-errors.js';
 import { sendAndroidBatches } from '../shared/batch-send.js';
+import { postForJson } from '../shared/post-for-json.js';
+import { createProviderPool } from '../shared/provider-pool.js';
 import { HMS_CODE, HMS_REFRESH_CODES, classifyHmsError, parseIllegalTokens } from './hms-classify.js';
 import { HmsAuthError, HmsResponseError } from './hms-errors.js';
 import type { HmsSettings } from './hms-options.js';
@@ -55,12 +56,7 @@ export class HmsProvider implements Provider {
     this.settings = settings;
     this.context = context;
     this.warnings = new ThrottledWarning(context.logger);
-    this.pool = new Pool(settings.endpoint.origin, {
-      connections: settings.connections,
-      headersTimeout: settings.timeoutMs,
-      bodyTimeout: settings.timeoutMs,
-      connect: settings.ca === undefined ? { timeout: settings.timeoutMs } : { ca: settings.ca, timeout: settings.timeoutMs },
-    });
+    this.pool = createProviderPool(settings);
     this.tokens = new HmsTokenSource({
       tokenUrl: settings.tokenUrl,
       clientId: settings.clientId,
@@ -140,30 +136,19 @@ export class HmsProvider implements Provider {
     return transport?.kind === 'retry' && transport.reason === 'timeout' ? transport : { kind: 'retry', reason: 'hms-oauth-unavailable' };
   }
 
-  private post(body: string, accessToken: string, signal: AbortSignal | undefined): Promise<HmsAnswer> {
-    return withDeadline(
-      async (deadline) => {
-        const response = await this.pool.request({
-          method: 'POST',
-          path: this.sendPath,
-          headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json;charset=UTF-8', accept: 'application/json' },
-          body,
-          signal: deadline,
-        });
-        const text = await response.body.text();
-        const answer: HmsAnswer = { statusCode: response.statusCode, headers: response.headers };
-        try {
-          const json = JSON.parse(text) as { code?: unknown; msg?: unknown; requestId?: unknown };
-          if (typeof json.code === 'string' || typeof json.code === 'number') answer.code = String(json.code);
-          answer.msg = json.msg;
-          if (typeof json.requestId === 'string' && json.requestId !== '') answer.requestId = json.requestId;
-        } catch {
-          // A proxy's HTML error page: the status decides.
-        }
-        return answer;
-      },
+  private async post(body: string, accessToken: string, signal: AbortSignal | undefined): Promise<HmsAnswer> {
+    const { statusCode, headers, json } = await postForJson(
+      this.pool,
+      { path: this.sendPath, headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json;charset=UTF-8', accept: 'application/json' }, body },
       { provider: 'hms', timeoutMs: this.settings.timeoutMs, signal },
     );
+    const answer: HmsAnswer = { statusCode, headers };
+    if (json !== undefined) {
+      if (typeof json.code === 'string' || typeof json.code === 'number') answer.code = String(json.code);
+      answer.msg = json.msg;
+      if (typeof json.requestId === 'string' && json.requestId !== '') answer.requestId = json.requestId;
+    }
+    return answer;
   }
 }
 

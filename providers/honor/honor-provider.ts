@@ -1,11 +1,12 @@
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { jsonBytes } from '../provider.js';
 import type { Provider, PushMessage, PushTarget, SendOptions, SendOutcome } from '../provider.js';
-import { withDeadline } from '../resilience/deadline.js';
 import { ThrottledWarning, type ProviderLogger } from '../resilience/provider-logger.js';
 import { parseRetryAfterMs } from '../resilience/retry-after.js';
 import { classifyTransportError } from '../resilience/transport-errors.js';
 import { sendAndroidBatches } from '../shared/batch-send.js';
+import { postForJson } from '../shared/post-for-json.js';
+import { createProviderPool } from '../shared/provider-pool.js';
 import { HONOR_CODE, HONOR_REFRESH_CODES, classifyHonorError } from './honor-classify.js';
 import { HonorAuthError } from './honor-errors.js';
 import type { HonorSettings } from './honor-options.js';
@@ -57,12 +58,7 @@ export class HonorProvider implements Provider {
     this.settings = settings;
     this.context = context;
     this.warnings = new ThrottledWarning(context.logger);
-    this.pool = new Pool(settings.endpoint.origin, {
-      connections: settings.connections,
-      headersTimeout: settings.timeoutMs,
-      bodyTimeout: settings.timeoutMs,
-      connect: settings.ca === undefined ? { timeout: settings.timeoutMs } : { ca: settings.ca, timeout: settings.timeoutMs },
-    });
+    this.pool = createProviderPool(settings);
     this.tokens = new HonorTokenSource({ tokenUrl: settings.tokenUrl, clientId: settings.clientId, clientSecret: settings.clientSecret, ca: settings.ca, timeoutMs: settings.timeoutMs });
     this.sendPath = `${settings.endpoint.pathname.replace(/\/$/, '')}/api/v1/${encodeURIComponent(settings.appId)}/sendMessage`;
   }
@@ -130,30 +126,17 @@ export class HonorProvider implements Provider {
     return transport?.kind === 'retry' && transport.reason === 'timeout' ? transport : { kind: 'retry', reason: 'honor-oauth-unavailable' };
   }
 
-  private post(body: string, accessToken: string, signal: AbortSignal | undefined): Promise<HonorAnswer> {
-    return withDeadline(
-      async (deadline) => {
-        const response = await this.pool.request({
-          method: 'POST',
-          path: this.sendPath,
-          headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', timestamp: String(Date.now()), accept: 'application/json' },
-          body,
-          signal: deadline,
-        });
-        const text = await response.body.text();
-        const answer: HonorAnswer = { statusCode: response.statusCode, headers: response.headers };
-        try {
-          const json = JSON.parse(text) as { code?: unknown; message?: unknown; data?: unknown };
-          if (typeof json.code === 'number') answer.code = json.code;
-          else if (typeof json.code === 'string' && /^\d+$/.test(json.code)) answer.code = Number(json.code);
-          if (typeof json.message === 'string') answer.message = json.message;
-          if (typeof json.data === 'object' && json.data !== null) answer.data = json.data as HonorAnswer['data'];
-        } catch {
-          // Not JSON: the status decides.
-        }
-        return answer;
-      },
+  private async post(body: string, accessToken: string, signal: AbortSignal | undefined): Promise<HonorAnswer> {
+    const { statusCode, headers, json } = await postForJson(
+      this.pool,
+      { path: this.sendPath, headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', timestamp: String(Date.now()), accept: 'application/json' }, body },
       { provider: 'honor', timeoutMs: this.settings.timeoutMs, signal },
     );
+    const answer: HonorAnswer = { statusCode, headers };
+    if (typeof json?.code === 'number') answer.code = json.code;
+    else if (typeof json?.code === 'string' && /^\d+$/.test(json.code)) answer.code = Number(json.code);
+    if (typeof json?.message === 'string') answer.message = json.message;
+    if (typeof json?.data === 'object' && json.data !== null) answer.data = json.data as HonorAnswer['data'];
+    return answer;
   }
 }

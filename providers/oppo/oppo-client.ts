@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Pool } from 'undici';
-import { withDeadline } from '../resilience/deadline.js';
+import type { Pool } from 'undici';
 import { CachedToken, type FetchedToken } from '../shared/cached-token.js';
+import { postForJson } from '../shared/post-for-json.js';
+import { createProviderPool } from '../shared/provider-pool.js';
 import { OppoAuthError } from './oppo-errors.js';
 import type { OppoSettings } from './oppo-options.js';
 
@@ -38,12 +39,7 @@ export class OppoClient {
 
   constructor(settings: OppoSettings) {
     this.settings = settings;
-    this.pool = new Pool(settings.endpoint.origin, {
-      connections: settings.connections,
-      headersTimeout: settings.timeoutMs,
-      bodyTimeout: settings.timeoutMs,
-      connect: settings.ca === undefined ? { timeout: settings.timeoutMs } : { ca: settings.ca, timeout: settings.timeoutMs },
-    });
+    this.pool = createProviderPool(settings);
     this.prefix = settings.endpoint.pathname.replace(/\/$/, '');
   }
 
@@ -57,30 +53,19 @@ export class OppoClient {
   }
 
   /** One form POST to `path` (relative to /server/v1). Throws only for transport failures and the deadline. */
-  post(path: string, fields: Record<string, string>, signal?: AbortSignal): Promise<OppoAnswer> {
-    return withDeadline(
-      async (deadline) => {
-        const response = await this.pool.request({
-          method: 'POST',
-          path: `${this.prefix}/server/v1${path}`,
-          headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
-          body: new URLSearchParams(fields).toString(),
-          signal: deadline,
-        });
-        const text = await response.body.text();
-        const answer: OppoAnswer = { statusCode: response.statusCode, headers: response.headers };
-        try {
-          const json = JSON.parse(text) as { code?: unknown; message?: unknown; data?: unknown };
-          if (typeof json.code === 'number') answer.code = json.code;
-          if (typeof json.message === 'string') answer.message = json.message;
-          answer.data = json.data;
-        } catch {
-          // Not JSON: the status decides.
-        }
-        return answer;
-      },
+  async post(path: string, fields: Record<string, string>, signal?: AbortSignal): Promise<OppoAnswer> {
+    const { statusCode, headers, json } = await postForJson(
+      this.pool,
+      { path: `${this.prefix}/server/v1${path}`, headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' }, body: new URLSearchParams(fields).toString() },
       { provider: 'oppo', timeoutMs: this.settings.timeoutMs, signal },
     );
+    const answer: OppoAnswer = { statusCode, headers };
+    if (json !== undefined) {
+      if (typeof json.code === 'number') answer.code = json.code;
+      if (typeof json.message === 'string') answer.message = json.message;
+      answer.data = json.data;
+    }
+    return answer;
   }
 
   async close(): Promise<void> {

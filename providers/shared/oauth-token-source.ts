@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
-import { withDeadline } from '../resilience/deadline.js';
 import { CachedToken } from './cached-token.js';
+import { postForJson, type JsonAnswer } from './post-for-json.js';
 
 /** Refresh this long before expiry (or at half-life for short tokens), so a token never dies in flight. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
@@ -64,32 +64,18 @@ export class OAuthTokenSource {
       client_id: this.options.clientId,
       client_secret: this.options.clientSecret,
     }).toString();
-    let statusCode: number;
-    let payload: { access_token?: unknown; expires_in?: unknown; error?: unknown; sub_error?: unknown } | undefined;
+    let answer: JsonAnswer;
     try {
-      ({ statusCode, payload } = await withDeadline(
-        async (deadline) => {
-          const response = await this.pool.request({
-            method: 'POST',
-            path: `${this.options.tokenUrl.pathname}${this.options.tokenUrl.search}`,
-            headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-            body,
-            signal: deadline,
-          });
-          const text = await response.body.text();
-          let parsed: typeof payload;
-          try {
-            parsed = JSON.parse(text) as typeof payload;
-          } catch {
-            parsed = undefined;
-          }
-          return { statusCode: response.statusCode, payload: parsed };
-        },
+      answer = await postForJson(
+        this.pool,
+        { path: `${this.options.tokenUrl.pathname}${this.options.tokenUrl.search}`, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body },
         { provider: this.endpoint.deadlineName, timeoutMs: this.options.timeoutMs },
-      ));
+      );
     } catch (error) {
       throw this.endpoint.authError(`${this.endpoint.label} unreachable`, { transient: true }, { cause: error });
     }
+    const { statusCode } = answer;
+    const payload = answer.json as { access_token?: unknown; expires_in?: unknown; error?: unknown; sub_error?: unknown } | undefined;
     if (statusCode === 200 && typeof payload?.access_token === 'string' && typeof payload.expires_in === 'number') {
       const lifetimeMs = payload.expires_in * 1000;
       const margin = Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 2);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Pool } from 'undici';
-import { withDeadline } from '../resilience/deadline.js';
+import type { Pool } from 'undici';
 import { CachedToken, type FetchedToken } from '../shared/cached-token.js';
+import { postForJson } from '../shared/post-for-json.js';
+import { createProviderPool } from '../shared/provider-pool.js';
 import { VivoAuthError } from './vivo-errors.js';
 import type { VivoSettings } from './vivo-options.js';
 
@@ -38,12 +39,7 @@ export class VivoClient {
 
   constructor(settings: VivoSettings) {
     this.settings = settings;
-    this.pool = new Pool(settings.endpoint.origin, {
-      connections: settings.connections,
-      headersTimeout: settings.timeoutMs,
-      bodyTimeout: settings.timeoutMs,
-      connect: settings.ca === undefined ? { timeout: settings.timeoutMs } : { ca: settings.ca, timeout: settings.timeoutMs },
-    });
+    this.pool = createProviderPool(settings);
     this.prefix = settings.endpoint.pathname.replace(/\/$/, '');
   }
 
@@ -56,34 +52,20 @@ export class VivoClient {
   }
 
   /** One JSON POST. Throws only for transport failures and the deadline. */
-  post(path: string, body: Record<string, unknown>, authToken: string | undefined, signal?: AbortSignal): Promise<VivoAnswer> {
-    return withDeadline(
-      async (deadline) => {
-        const response = await this.pool.request({
-          method: 'POST',
-          path: `${this.prefix}${path}`,
-          headers: {
-            'content-type': 'application/json;charset=UTF-8',
-            accept: 'application/json',
-            ...(authToken === undefined ? {} : { authToken }),
-          },
-          body: JSON.stringify(body),
-          signal: deadline,
-        });
-        const text = await response.body.text();
-        const answer: VivoAnswer = { statusCode: response.statusCode, headers: response.headers, json: {} };
-        try {
-          const json = JSON.parse(text) as Record<string, unknown>;
-          answer.json = json;
-          if (typeof json.result === 'number') answer.result = json.result;
-          if (typeof json.desc === 'string') answer.desc = json.desc;
-        } catch {
-          // "Internet server error!" and proxy pages: the status decides.
-        }
-        return answer;
+  async post(path: string, body: Record<string, unknown>, authToken: string | undefined, signal?: AbortSignal): Promise<VivoAnswer> {
+    const { statusCode, headers, json = {} } = await postForJson(
+      this.pool,
+      {
+        path: `${this.prefix}${path}`,
+        headers: { 'content-type': 'application/json;charset=UTF-8', accept: 'application/json', ...(authToken === undefined ? {} : { authToken }) },
+        body: JSON.stringify(body),
       },
       { provider: 'vivo', timeoutMs: this.settings.timeoutMs, signal },
     );
+    const answer: VivoAnswer = { statusCode, headers, json };
+    if (typeof json.result === 'number') answer.result = json.result;
+    if (typeof json.desc === 'string') answer.desc = json.desc;
+    return answer;
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,11 @@
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import type { Provider, PushMessage, PushTarget, SendOptions, SendOutcome } from '../provider.js';
-import { withDeadline } from '../resilience/deadline.js';
 import { ThrottledWarning, type ProviderLogger } from '../resilience/provider-logger.js';
 import { parseRetryAfterMs } from '../resilience/retry-after.js';
 import { classifyTransportError } from '../resilience/transport-errors.js';
 import { sendAndroidBatches } from '../shared/batch-send.js';
+import { postForJson } from '../shared/post-for-json.js';
+import { createProviderPool } from '../shared/provider-pool.js';
 import { XIAOMI_DAILY_CAP_CODES, classifyXiaomiError } from './xiaomi-classify.js';
 import { XiaomiResponseError } from './xiaomi-errors.js';
 import type { XiaomiSettings } from './xiaomi-options.js';
@@ -54,12 +55,7 @@ export class XiaomiProvider implements Provider {
     this.settings = settings;
     this.context = context;
     this.warnings = new ThrottledWarning(context.logger);
-    this.pool = new Pool(settings.endpoint.origin, {
-      connections: settings.connections,
-      headersTimeout: settings.timeoutMs,
-      bodyTimeout: settings.timeoutMs,
-      connect: settings.ca === undefined ? { timeout: settings.timeoutMs } : { ca: settings.ca, timeout: settings.timeoutMs },
-    });
+    this.pool = createProviderPool(settings);
     this.path = `${settings.endpoint.pathname.replace(/\/$/, '')}/v3/message/regid`;
   }
 
@@ -113,36 +109,28 @@ export class XiaomiProvider implements Provider {
     return regids.map(() => outcome);
   }
 
-  private post(body: string, signal: AbortSignal | undefined): Promise<XiaomiAnswer> {
-    return withDeadline(
-      async (deadline) => {
-        const response = await this.pool.request({
-          method: 'POST',
-          path: this.path,
-          headers: {
-            // The word `key` must be lower case.
-            authorization: `key=${this.settings.appSecret}`,
-            'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
-            accept: 'application/json',
-          },
-          body,
-          signal: deadline,
-        });
-        const text = await response.body.text();
-        const answer: XiaomiAnswer = { statusCode: response.statusCode, headers: response.headers, badRegids: [] };
-        try {
-          const json = JSON.parse(text) as { code?: unknown; reason?: unknown; description?: unknown; data?: { id?: unknown; bad_regids?: unknown } };
-          if (typeof json.code === 'number') answer.code = json.code;
-          if (typeof json.reason === 'string') answer.reason = json.reason;
-          else if (typeof json.description === 'string') answer.reason = json.description;
-          if (typeof json.data?.id === 'string') answer.msgId = json.data.id;
-          if (typeof json.data?.bad_regids === 'string' && json.data.bad_regids !== '') answer.badRegids = json.data.bad_regids.split(',').map((r) => r.trim());
-        } catch {
-          // Not JSON (a proxy page): the status decides.
-        }
-        return answer;
+  private async post(body: string, signal: AbortSignal | undefined): Promise<XiaomiAnswer> {
+    const { statusCode, headers, json } = await postForJson(
+      this.pool,
+      {
+        path: this.path,
+        headers: {
+          // The word `key` must be lower case.
+          authorization: `key=${this.settings.appSecret}`,
+          'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
+          accept: 'application/json',
+        },
+        body,
       },
       { provider: 'xiaomi', timeoutMs: this.settings.timeoutMs, signal },
     );
+    const answer: XiaomiAnswer = { statusCode, headers, badRegids: [] };
+    const data = json?.data as { id?: unknown; bad_regids?: unknown } | undefined;
+    if (typeof json?.code === 'number') answer.code = json.code;
+    if (typeof json?.reason === 'string') answer.reason = json.reason;
+    else if (typeof json?.description === 'string') answer.reason = json.description;
+    if (typeof data?.id === 'string') answer.msgId = data.id;
+    if (typeof data?.bad_regids === 'string' && data.bad_regids !== '') answer.badRegids = data.bad_regids.split(',').map((r) => r.trim());
+    return answer;
   }
 }

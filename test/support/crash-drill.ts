@@ -56,7 +56,9 @@ interface Instance {
 
 async function startInstance(configPath: string, redisUrl: string): Promise<Instance> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // DRILL_NODE_ARGS lets a profiling run add flags such as --cpu-prof to the gateways.
+  const extra = process.env.DRILL_NODE_ARGS ? process.env.DRILL_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, PUSHMUX_CONFIG: configPath, REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', PUSHMUX_LOG_LEVEL: process.env.DRILL_LOG_LEVEL ?? "error", PUSHMUX_DEMO_KEY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -227,7 +229,14 @@ apps:
     };
   } finally {
     fleet.stop();
-    for (const instance of instances) await kill9(instance);
+    for (const instance of instances) {
+      if (process.env.DRILL_NODE_ARGS && alive(instance.child)) {
+        // A profiled gateway writes its profile on a clean exit.
+        const exited = new Promise((r) => instance.child.once('exit', r));
+        instance.child.kill('SIGTERM');
+        await exited;
+      } else await kill9(instance);
+    }
     await mock.stop();
   }
 }

@@ -7,6 +7,7 @@ import { classifyTransportError } from '../resilience/transport-errors.js';
 import { sendAndroidBatches } from '../shared/batch-send.js';
 import { postForJson } from '../shared/post-for-json.js';
 import { createProviderPool } from '../shared/provider-pool.js';
+import { withFreshToken } from '../shared/with-fresh-token.js';
 import { HMS_CODE, HMS_REFRESH_CODES, classifyHmsError, parseIllegalTokens } from './hms-classify.js';
 import { HmsAuthError, HmsResponseError } from './hms-errors.js';
 import type { HmsSettings } from './hms-options.js';
@@ -87,43 +88,33 @@ export class HmsProvider implements Provider {
   }
 
   /** One send request for `tokens`, with one token refresh when Push Kit says the token is stale. */
-  private async sendBatch(hmsMessage: Record<string, unknown>, tokens: readonly string[], signal: AbortSignal | undefined): Promise<SendOutcome[]> {
+  private sendBatch(hmsMessage: Record<string, unknown>, tokens: readonly string[], signal: AbortSignal | undefined): Promise<SendOutcome[]> {
     const body = buildHmsBody(hmsMessage, tokens);
-    for (let attempt = 1; ; attempt += 1) {
-      let accessToken: string;
-      try {
-        accessToken = await this.tokens.token();
-      } catch (error) {
-        return tokens.map(() => this.authFailure(error));
-      }
-      let answer: HmsAnswer;
-      try {
-        answer = await this.post(body, accessToken, signal);
-      } catch (error) {
-        const outcome = classifyTransportError(error);
-        return tokens.map(() => outcome);
-      }
-      if (answer.statusCode === 200 && answer.code === HMS_CODE.success) {
-        return tokens.map(() => accepted(answer.requestId));
-      }
-      if (answer.statusCode === 200 && answer.code === HMS_CODE.partial) {
-        // Huawei took the message; if its list of illegal tokens cannot be read, receipts will tell.
-        const bad = new Set(parseIllegalTokens(answer.msg) ?? []);
-        return tokens.map((token) => (bad.has(token) ? { kind: 'invalid-token', reason: 'hms-80100000' } : accepted(answer.requestId)));
-      }
-      const stale = answer.statusCode === 401 || (answer.code !== undefined && HMS_REFRESH_CODES.has(answer.code));
-      if (stale && attempt === 1) {
-        // Expired early or revoked: one fresh token, then the answer stands.
-        this.tokens.invalidate(accessToken);
-        continue;
-      }
-      const outcome = classifyHmsError(answer.statusCode, answer.code, parseRetryAfterMs(answer.headers['retry-after']));
-      if (outcome.kind === 'auth-error') {
-        const error = new HmsResponseError(answer.statusCode, answer.code, typeof answer.msg === 'string' ? answer.msg : '');
-        this.warnings.warn(outcome.reason, { app: this.context.appId, provider: 'hms', code: error.code, status: error.statusCode, hmsCode: error.hmsCode, clientId: this.settings.clientId }, 'Push Kit refused our credentials or app permissions');
-      }
-      return tokens.map(() => outcome);
-    }
+    return withFreshToken<HmsAnswer>(tokens.length, {
+      token: () => this.tokens.token(),
+      invalidate: (accessToken) => this.tokens.invalidate(accessToken),
+      authFailure: (error) => this.authFailure(error),
+      call: async (accessToken) => {
+        const answer = await this.post(body, accessToken, signal);
+        if (answer.statusCode === 200 && answer.code === HMS_CODE.success) return tokens.map(() => accepted(answer.requestId));
+        if (answer.statusCode === 200 && answer.code === HMS_CODE.partial) {
+          // Huawei took the message; if its list of illegal tokens cannot be read, receipts will tell.
+          const bad = new Set(parseIllegalTokens(answer.msg) ?? []);
+          return tokens.map((token) => (bad.has(token) ? { kind: 'invalid-token', reason: 'hms-80100000' } : accepted(answer.requestId)));
+        }
+        return answer;
+      },
+      // Expired early or revoked: one fresh token, then the answer stands.
+      stale: (answer) => answer.statusCode === 401 || (answer.code !== undefined && HMS_REFRESH_CODES.has(answer.code)),
+      fail: (answer) => {
+        const outcome = classifyHmsError(answer.statusCode, answer.code, parseRetryAfterMs(answer.headers['retry-after']));
+        if (outcome.kind === 'auth-error') {
+          const error = new HmsResponseError(answer.statusCode, answer.code, typeof answer.msg === 'string' ? answer.msg : '');
+          this.warnings.warn(outcome.reason, { app: this.context.appId, provider: 'hms', code: error.code, status: error.statusCode, hmsCode: error.hmsCode, clientId: this.settings.clientId }, 'Push Kit refused our credentials or app permissions');
+        }
+        return outcome;
+      },
+    });
   }
 
   private authFailure(error: unknown): SendOutcome {

@@ -7,6 +7,7 @@ import { classifyTransportError } from '../resilience/transport-errors.js';
 import { sendAndroidBatches } from '../shared/batch-send.js';
 import { postForJson } from '../shared/post-for-json.js';
 import { createProviderPool } from '../shared/provider-pool.js';
+import { withFreshToken } from '../shared/with-fresh-token.js';
 import { HONOR_CODE, HONOR_REFRESH_CODES, classifyHonorError } from './honor-classify.js';
 import { HonorAuthError } from './honor-errors.js';
 import type { HonorSettings } from './honor-options.js';
@@ -81,40 +82,31 @@ export class HonorProvider implements Provider {
     await Promise.all([this.pool.close(), this.tokens.close()]);
   }
 
-  private async sendBatch(body: Record<string, unknown>, tokens: readonly string[], signal: AbortSignal | undefined): Promise<SendOutcome[]> {
+  /** One sendMessage request for `tokens`, with one token refresh when Honor says the token is stale. */
+  private sendBatch(body: Record<string, unknown>, tokens: readonly string[], signal: AbortSignal | undefined): Promise<SendOutcome[]> {
     const json = JSON.stringify({ ...body, token: tokens });
-    for (let attempt = 1; ; attempt += 1) {
-      let accessToken: string;
-      try {
-        accessToken = await this.tokens.token();
-      } catch (error) {
-        return tokens.map(() => this.authFailure(error));
-      }
-      let answer: HonorAnswer;
-      try {
-        answer = await this.post(json, accessToken, signal);
-      } catch (error) {
-        const outcome = classifyTransportError(error);
-        return tokens.map(() => outcome);
-      }
-      if (answer.statusCode === 200 && answer.code === HONOR_CODE.success) {
+    return withFreshToken<HonorAnswer>(tokens.length, {
+      token: () => this.tokens.token(),
+      invalidate: (accessToken) => this.tokens.invalidate(accessToken),
+      authFailure: (error) => this.authFailure(error),
+      call: async (accessToken) => {
+        const answer = await this.post(json, accessToken, signal);
+        if (answer.statusCode !== 200 || answer.code !== HONOR_CODE.success) return answer;
         const dead = new Set([...tokenList(answer.data?.failTokens), ...tokenList(answer.data?.expireTokens)]);
         const requestId = typeof answer.data?.requestId === 'string' ? answer.data.requestId : undefined;
         return tokens.map((token) =>
           dead.has(token) ? { kind: 'invalid-token', reason: 'honor-fail-token' } : requestId === undefined ? { kind: 'accepted' } : { kind: 'accepted', providerMessageId: requestId },
         );
-      }
-      const stale = answer.statusCode === 401 || (answer.code !== undefined && HONOR_REFRESH_CODES.has(answer.code));
-      if (stale && attempt === 1) {
-        this.tokens.invalidate(accessToken);
-        continue;
-      }
-      const outcome = classifyHonorError(answer.statusCode, answer.code, parseRetryAfterMs(answer.headers['retry-after']));
-      if (outcome.kind === 'auth-error') {
-        this.warnings.warn(outcome.reason, { app: this.context.appId, provider: 'honor', status: answer.statusCode, honorCode: answer.code, honorAppId: this.settings.appId }, 'Honor refused our credentials or app permissions');
-      }
-      return tokens.map(() => outcome);
-    }
+      },
+      stale: (answer) => answer.statusCode === 401 || (answer.code !== undefined && HONOR_REFRESH_CODES.has(answer.code)),
+      fail: (answer) => {
+        const outcome = classifyHonorError(answer.statusCode, answer.code, parseRetryAfterMs(answer.headers['retry-after']));
+        if (outcome.kind === 'auth-error') {
+          this.warnings.warn(outcome.reason, { app: this.context.appId, provider: 'honor', status: answer.statusCode, honorCode: answer.code, honorAppId: this.settings.appId }, 'Honor refused our credentials or app permissions');
+        }
+        return outcome;
+      },
+    });
   }
 
   private authFailure(error: unknown): SendOutcome {

@@ -3,6 +3,7 @@ import type { Provider, PushMessage, PushTarget, SendOptions, SendOutcome } from
 import { ThrottledWarning, type ProviderLogger } from '../resilience/provider-logger.js';
 import { classifyTransportError } from '../resilience/transport-errors.js';
 import { sendAndroidBatches } from '../shared/batch-send.js';
+import { withFreshToken } from '../shared/with-fresh-token.js';
 import { OPPO_INVALID_TOKEN_CODE, classifyOppoError } from './oppo-classify.js';
 import { OppoClient, type OppoAnswer } from './oppo-client.js';
 import { OppoAuthError } from './oppo-errors.js';
@@ -68,35 +69,29 @@ export class OppoProvider implements Provider {
     await this.client.close();
   }
 
-  private async sendBatch(notification: Record<string, unknown>, regids: readonly string[], signal: AbortSignal | undefined): Promise<SendOutcome[]> {
+  /** One unicast (one target) or unicast_batch request, with one token refresh when OPPO answers code 11. */
+  private sendBatch(notification: Record<string, unknown>, regids: readonly string[], signal: AbortSignal | undefined): Promise<SendOutcome[]> {
     const single = regids.length === 1;
-    for (let attempt = 1; ; attempt += 1) {
-      let token: string;
-      try {
-        token = await this.client.token();
-      } catch (error) {
-        return regids.map(() => this.authFailure(error));
-      }
-      let answer: OppoAnswer;
-      try {
-        answer = single
+    return withFreshToken<OppoAnswer>(regids.length, {
+      token: () => this.client.token(),
+      invalidate: (token) => this.client.invalidateToken(token),
+      authFailure: (error) => this.authFailure(error),
+      call: async (token) => {
+        const answer = single
           ? await this.client.post('/message/notification/unicast', { auth_token: token, message: JSON.stringify(oppoUnicast(notification, regids[0] as string)) }, signal)
           : await this.client.post('/message/notification/unicast_batch', { auth_token: token, messages: JSON.stringify(regids.map((regid) => oppoUnicast(notification, regid))) }, signal);
-      } catch (error) {
-        const outcome = classifyTransportError(error);
-        return regids.map(() => outcome);
-      }
-      if (answer.statusCode === 200 && answer.code === 0) return single ? [this.singleResult(answer)] : this.batchResults(answer, regids);
-      if (answer.code === OPPO_INVALID_TOKEN_CODE && attempt === 1) {
-        this.client.invalidateToken(token);
-        continue;
-      }
-      const outcome = classifyOppoError(answer.statusCode, answer.code, answer.message);
-      if (outcome.kind === 'auth-error') {
-        this.warnings.warn(outcome.reason, { app: this.context.appId, provider: 'oppo', status: answer.statusCode, oppoCode: answer.code, appKey: this.settings.appKey }, 'OPPO refused our credentials or app');
-      }
-      return regids.map(() => outcome);
-    }
+        if (answer.statusCode === 200 && answer.code === 0) return single ? [this.singleResult(answer)] : this.batchResults(answer, regids);
+        return answer;
+      },
+      stale: (answer) => answer.code === OPPO_INVALID_TOKEN_CODE,
+      fail: (answer) => {
+        const outcome = classifyOppoError(answer.statusCode, answer.code, answer.message);
+        if (outcome.kind === 'auth-error') {
+          this.warnings.warn(outcome.reason, { app: this.context.appId, provider: 'oppo', status: answer.statusCode, oppoCode: answer.code, appKey: this.settings.appKey }, 'OPPO refused our credentials or app');
+        }
+        return outcome;
+      },
+    });
   }
 
   private singleResult(answer: OppoAnswer): SendOutcome {

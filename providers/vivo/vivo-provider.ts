@@ -4,6 +4,7 @@ import type { Provider, PushMessage, PushTarget, SendOptions, SendOutcome } from
 import { ThrottledWarning, type ProviderLogger } from '../resilience/provider-logger.js';
 import { classifyTransportError } from '../resilience/transport-errors.js';
 import { sendAndroidBatches } from '../shared/batch-send.js';
+import { withFreshToken } from '../shared/with-fresh-token.js';
 import { VIVO_RESULT, classifyVivoError } from './vivo-classify.js';
 import { VivoClient, type VivoAnswer } from './vivo-client.js';
 import { VivoAuthError } from './vivo-errors.js';
@@ -75,33 +76,21 @@ export class VivoProvider implements Provider {
    * Runs `call` with the cached token, and once more with a fresh one when vivo says the token is
    * invalid. `call` answers per-target outcomes, or a failed answer to classify for all of them.
    */
-  private async withToken(count: number, call: (token: string) => Promise<SendOutcome[] | VivoAnswer>): Promise<SendOutcome[]> {
-    for (let attempt = 1; ; attempt += 1) {
-      let token: string;
-      try {
-        token = await this.client.token();
-      } catch (error) {
-        const outcome = this.authFailure(error);
-        return Array.from({ length: count }, () => outcome);
-      }
-      let result: SendOutcome[] | VivoAnswer;
-      try {
-        result = await call(token);
-      } catch (error) {
-        const outcome = classifyTransportError(error);
-        return Array.from({ length: count }, () => outcome);
-      }
-      if (Array.isArray(result)) return result;
-      if (result.result === VIVO_RESULT.authTokenInvalid && attempt === 1) {
-        this.client.invalidateToken(token);
-        continue;
-      }
-      const outcome = classifyVivoError(result.statusCode, result.result);
-      if (outcome.kind === 'auth-error') {
-        this.warnings.warn(outcome.reason, { app: this.context.appId, provider: 'vivo', status: result.statusCode, vivoResult: result.result, vivoAppId: this.settings.appId }, 'vivo refused our credentials or app');
-      }
-      return Array.from({ length: count }, () => outcome);
-    }
+  private withToken(count: number, call: (token: string) => Promise<SendOutcome[] | VivoAnswer>): Promise<SendOutcome[]> {
+    return withFreshToken<VivoAnswer>(count, {
+      token: () => this.client.token(),
+      invalidate: (token) => this.client.invalidateToken(token),
+      authFailure: (error) => this.authFailure(error),
+      call,
+      stale: (answer) => answer.result === VIVO_RESULT.authTokenInvalid,
+      fail: (answer) => {
+        const outcome = classifyVivoError(answer.statusCode, answer.result);
+        if (outcome.kind === 'auth-error') {
+          this.warnings.warn(outcome.reason, { app: this.context.appId, provider: 'vivo', status: answer.statusCode, vivoResult: answer.result, vivoAppId: this.settings.appId }, 'vivo refused our credentials or app');
+        }
+        return outcome;
+      },
+    });
   }
 
   private async sendOne(body: Record<string, unknown>, regId: string, token: string, signal: AbortSignal | undefined): Promise<SendOutcome[] | VivoAnswer> {

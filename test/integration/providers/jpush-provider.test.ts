@@ -10,20 +10,10 @@ import { createLiveProvider } from '../../../providers/live-providers.js';
 import type { PushMessage, PushTarget } from '../../../providers/provider.js';
 import { ConfigError } from '../../../src/errors/index.js';
 import { JPUSH_STATUS, JPUSH_TEST_APP_KEY, JPUSH_TEST_MASTER_SECRET, JPushMock } from '../../mocks/jpush-mock.js';
+import { orderMessage } from './fixtures.js';
 
 function message(overrides: Partial<PushMessage> = {}): PushMessage {
-  return {
-    notificationId: 'notif-7',
-    appId: 'shop',
-    title: '新订单',
-    body: 'You have a new order',
-    data: { orderId: '7' },
-    priority: 'high',
-    ttlSeconds: 3600,
-    expiresAt: Date.now() + 7_200_000,
-    collapseKey: 'orders',
-    ...overrides,
-  };
+  return orderMessage({ collapseKey: 'orders', ...overrides });
 }
 
 function device(token: string, platform: PushTarget['platform'] = 'android', sandbox?: boolean): PushTarget {

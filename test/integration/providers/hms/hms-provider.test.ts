@@ -1,27 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HmsProvider, readHmsSettings } from '../../../../providers/hms/index.js';
 import { createMakerProvider } from '../../../../providers/maker-providers.js';
-import type { PushMessage, PushTarget } from '../../../../providers/provider.js';
+import type { PushMessage } from '../../../../providers/provider.js';
 import { ConfigError } from '../../../../src/errors/index.js';
 import { HMS_TEST_CLIENT_ID, HMS_TEST_CLIENT_SECRET, HmsMock } from '../../../mocks/hms-mock.js';
+import { device, orderMessage } from '../fixtures.js';
 
 function message(overrides: Partial<PushMessage> = {}): PushMessage {
-  return {
-    notificationId: 'notif-7',
-    appId: 'shop',
-    title: '新订单',
-    body: 'You have a new order',
-    data: { orderId: '7' },
-    priority: 'high',
-    ttlSeconds: 3600,
-    expiresAt: Date.now() + 7_200_000,
-    collapseKey: 'orders',
-    ...overrides,
-  };
-}
-
-function device(token: string, platform: PushTarget['platform'] = 'android'): PushTarget {
-  return { deviceId: `dev-${token}`, token, platform };
+  return orderMessage({ collapseKey: 'orders', ...overrides });
 }
 
 describe('Huawei Push Kit adapter against the Push Kit mock', () => {

@@ -1,26 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HonorProvider, readHonorSettings } from '../../../../providers/honor/index.js';
 import { createMakerProvider } from '../../../../providers/maker-providers.js';
-import type { PushMessage, PushTarget } from '../../../../providers/provider.js';
+import type { PushMessage } from '../../../../providers/provider.js';
 import { ConfigError } from '../../../../src/errors/index.js';
 import { HONOR_TEST_APP_ID, HONOR_TEST_CLIENT_ID, HONOR_TEST_CLIENT_SECRET, HonorMock } from '../../../mocks/honor-mock.js';
+import { device, orderMessage } from '../fixtures.js';
 
 function message(overrides: Partial<PushMessage> = {}): PushMessage {
-  return {
-    notificationId: 'notif-7',
-    appId: 'shop',
-    title: 'New order',
-    body: 'You have a new order',
-    data: { orderId: '7' },
-    priority: 'high',
-    ttlSeconds: 3600,
-    expiresAt: Date.now() + 7_200_000,
-    ...overrides,
-  };
-}
-
-function device(token: string): PushTarget {
-  return { deviceId: `dev-${token}`, token, platform: 'android' };
+  return orderMessage({ title: 'New order', ...overrides });
 }
 
 describe('Honor adapter against the Honor mock', () => {

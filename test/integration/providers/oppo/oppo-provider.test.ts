@@ -1,27 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMakerProvider } from '../../../../providers/maker-providers.js';
 import { OppoProvider, readOppoSettings } from '../../../../providers/oppo/index.js';
-import type { PushMessage, PushTarget } from '../../../../providers/provider.js';
 import { ConfigError } from '../../../../src/errors/index.js';
 import { OPPO_TEST_APP_KEY, OPPO_TEST_MASTER_SECRET, OppoMock } from '../../../mocks/oppo-mock.js';
-
-function message(overrides: Partial<PushMessage> = {}): PushMessage {
-  return {
-    notificationId: 'notif-7',
-    appId: 'shop',
-    title: '新订单',
-    body: 'You have a new order',
-    data: { orderId: '7' },
-    priority: 'high',
-    ttlSeconds: 3600,
-    expiresAt: Date.now() + 7_200_000,
-    ...overrides,
-  };
-}
-
-function device(token: string, platform: PushTarget['platform'] = 'android'): PushTarget {
-  return { deviceId: `dev-${token}`, token, platform };
-}
+import { device, orderMessage as message } from '../fixtures.js';
 
 describe('OPPO adapter against the OPPO mock', () => {
   let mock: OppoMock;

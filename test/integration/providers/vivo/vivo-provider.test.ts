@@ -1,27 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMakerProvider } from '../../../../providers/maker-providers.js';
-import type { PushMessage, PushTarget } from '../../../../providers/provider.js';
 import { VivoProvider, readVivoSettings } from '../../../../providers/vivo/index.js';
 import { ConfigError } from '../../../../src/errors/index.js';
 import { VIVO_TEST_APP_ID, VIVO_TEST_APP_KEY, VIVO_TEST_APP_SECRET, VivoMock } from '../../../mocks/vivo-mock.js';
-
-function message(overrides: Partial<PushMessage> = {}): PushMessage {
-  return {
-    notificationId: 'notif-7',
-    appId: 'shop',
-    title: '新订单',
-    body: 'You have a new order',
-    data: { orderId: '7' },
-    priority: 'high',
-    ttlSeconds: 3600,
-    expiresAt: Date.now() + 7_200_000,
-    ...overrides,
-  };
-}
-
-function device(token: string, platform: PushTarget['platform'] = 'android'): PushTarget {
-  return { deviceId: `dev-${token}`, token, platform };
-}
+import { device, orderMessage as message } from '../fixtures.js';
 
 describe('vivo adapter against the vivo mock', () => {
   let mock: VivoMock;

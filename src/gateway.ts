@@ -10,7 +10,7 @@ import { ApiKeyAuth, buildServer } from './http/index.js';
 import { GatewayMetrics } from './metrics/index.js';
 import {
   AcceptService, AckService, DeliveryRunner, DeliveryWorker, IGNORE_OUTCOMES, ProviderRegistry, ReceiptRouter, SmsChannels,
-  type ConnectFactory, type InvalidTokenEvent, type LiveProviderFactory, type OutcomeSink, type Ranker,
+  SMS_CHANNEL, type AckInput, type ConnectFactory, type InvalidTokenEvent, type LiveProviderFactory, type OutcomeSink, type Ranker,
 } from './pipeline/index.js';
 import { TokenFeedbackReporter } from './pipeline/token-feedback.js';
 import type { Stores } from './store/ports.js';
@@ -28,7 +28,7 @@ export interface GatewayOptions {
   /** Fastify/pino logger options; false for silence (tests). */
   logger?: FastifyServerOptions['logger'] | false;
   createLive?: LiveProviderFactory;
-  /** Replaces the scoring engine's ranking (tests pin an order with ConfigOrderRanker). */
+  /** Replaces the scoring engine's ranking. */
   ranker?: Ranker;
   /** Where acks and expired deadlines are also reported (tests record them). */
   outcomes?: OutcomeSink;
@@ -65,10 +65,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ? await createRedisStores({ url: config.redis.url, cluster: config.redis.cluster, keyPrefix: config.redis.keyPrefix, retentionSeconds: config.pipeline.retentionSeconds })
     : createMemoryStores();
   const apps = Object.keys(config.apps);
+  const redisClient = 'client' in stores ? (stores.client as RedisClient) : undefined;
   metrics.useQueueStats(async () => new Map(await Promise.all(apps.map(async (app) => [app, await stores.queue.stats(app)] as const))));
 
   const scoring = createScoringEngine({
-    store: 'client' in stores ? new RedisScoringStore(stores.client as RedisClient, { prefix: config.redis.keyPrefix }) : new MemoryScoringStore(),
+    store: redisClient ? new RedisScoringStore(redisClient, { prefix: config.redis.keyPrefix }) : new MemoryScoringStore(),
     config: { ...config.scoring, rules: Object.fromEntries(Object.entries(config.apps).map(([id, app]) => [id, app.rules as RoutingRule[]])) },
     random: options.random,
   });
@@ -82,12 +83,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   };
   const acks = new AckService(stores, metrics, outcomes);
-  // A simulated device "receives" a sandbox message and acks it, as the real app would.
+  // A simulated device "receives" a sandbox push or text and acks it, as the real app would.
+  const simulatedAck = (input: AckInput): void => {
+    acks.ack(input).catch((error: unknown) => providerLogger.warn({ err: (error as Error).message }, 'simulated ack failed'));
+  };
   const sandboxAcks = (appId: string): SandboxDeps => ({
-    onDelivered: (d) => {
-      acks.ack({ app: appId, notificationId: d.notificationId, deviceId: d.deviceId, source: 'sandbox-device', channel: d.provider })
-        .catch((error: unknown) => providerLogger.warn({ err: (error as Error).message }, 'simulated ack failed'));
-    },
+    onDelivered: (d) => simulatedAck({ app: appId, notificationId: d.notificationId, deviceId: d.deviceId, source: 'sandbox-device', channel: d.provider }),
   });
   // Attempts and circuit states reach the metrics through the resilience layer's hooks.
   const hooks: ResilienceHooks = {
@@ -126,14 +127,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     options.onInvalidToken?.(event);
   };
   const receipts = new ReceiptRouter({ config, stores, acks, metrics, logger: providerLogger, onInvalidToken });
-  const redisClient = 'client' in stores ? (stores.client as RedisClient) : undefined;
   const sms = new SmsChannels(config, {
     redis: redisClient,
     keyPrefix: config.redis.keyPrefix,
-    onSandboxDelivered: (d) => {
-      acks.ack({ app: d.app, notificationId: d.notificationId, deviceId: d.deviceId, source: 'sandbox-sms', channel: 'sms' })
-        .catch((error: unknown) => providerLogger.warn({ err: (error as Error).message }, 'simulated SMS receipt failed'));
-    },
+    onSandboxDelivered: (d) => simulatedAck({ app: d.app, notificationId: d.notificationId, deviceId: d.deviceId, source: 'sandbox-sms', channel: SMS_CHANNEL }),
   });
   let accepting = true;
   const http = await buildServer(
@@ -154,11 +151,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   for (const [level, obj, msg] of early.splice(0)) http.log[level](obj, msg);
   const log = http.log;
 
-  const redis = redisClient;
   const longConnection = options.connect
     ? await options.connect({
-      config, server: http, stores, acks, metrics, logger: log, redis,
-      duplicateRedis: redis ? () => duplicateForBlocking(redis) : undefined,
+      config, server: http, stores, acks, metrics, logger: log, redis: redisClient,
+      duplicateRedis: redisClient ? () => duplicateForBlocking(redisClient) : undefined,
     })
     : undefined;
   const stopController = new AbortController();

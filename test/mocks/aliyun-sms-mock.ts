@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnswerScript } from './answer-script.js';
-import { HttpMockServer, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
+import { HttpMock, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
 
 /**
  * A local Alibaba Cloud SMS RPC endpoint for tests: `POST /` (form) with `Action=SendSms`, checking the
@@ -27,36 +27,20 @@ function encode(value: string): string {
     .replace(/\)/g, '%29');
 }
 
-export class AliyunSmsMock {
+export class AliyunSmsMock extends HttpMock {
   readonly script = new AnswerScript<AliyunMockAnswer>();
   /** Accepted SendSms calls, parameters decoded. */
   readonly sent: Record<string, string>[] = [];
   readonly illegalNumbers = new Set<string>();
 
-  private readonly server: HttpMockServer;
   private readonly nonces = new Set<string>();
 
-  private constructor(server: HttpMockServer) {
-    this.server = server;
+  static start(): Promise<AliyunSmsMock> {
+    return HttpMock.serve((server) => new AliyunSmsMock(server));
   }
 
-  static async start(): Promise<AliyunSmsMock> {
-    let mock: AliyunSmsMock | undefined;
-    const server = await HttpMockServer.start((request, res, req) => mock?.handle(request, res, req));
-    mock = new AliyunSmsMock(server);
-    return mock;
-  }
-
-  get url(): string {
+  override get url(): string {
     return `${this.server.url}/`;
-  }
-
-  get ca(): string {
-    return this.server.ca;
-  }
-
-  get requests(): MockRequest[] {
-    return this.server.log;
   }
 
   reset(): void {
@@ -66,11 +50,7 @@ export class AliyunSmsMock {
     this.illegalNumbers.clear();
   }
 
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  private handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
+  protected handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
     const requestId = `REQ-${this.server.log.length}`;
     const answer = (code: string, status = 200, extra: Record<string, string> = {}): void =>
       replyJson(request, res, status, { Code: code, Message: code === 'OK' ? 'OK' : `scripted ${code}`, RequestId: requestId, ...extra });

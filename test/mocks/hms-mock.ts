@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnswerScript } from './answer-script.js';
-import { HttpMockServer, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
+import { HttpMock, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
 
 /**
  * A local Huawei Push Kit for tests: the OAuth endpoint (`POST /oauth2/v3/token`, client credentials)
@@ -30,7 +30,7 @@ export interface HmsMockSend {
   requestId: string;
 }
 
-export class HmsMock {
+export class HmsMock extends HttpMock {
   readonly script = new AnswerScript<HmsMockAnswer>();
   readonly tokenScript = new AnswerScript<HmsMockTokenAnswer>();
   /** Accepted sends (tokens that were not illegal), in order. */
@@ -40,35 +40,14 @@ export class HmsMock {
   /** `expires_in` of issued tokens, seconds. Tokens stay valid until {@link expireTokens}. */
   tokenLifetimeSeconds = 3600;
 
-  private readonly server: HttpMockServer;
   private readonly issued = new Map<string, boolean>();
 
-  private constructor(server: HttpMockServer) {
-    this.server = server;
-  }
-
-  static async start(): Promise<HmsMock> {
-    let mock: HmsMock | undefined;
-    const server = await HttpMockServer.start((request, res, req) => mock?.handle(request, res, req));
-    mock = new HmsMock(server);
-    return mock;
-  }
-
-  get url(): string {
-    return this.server.url;
+  static start(): Promise<HmsMock> {
+    return HttpMock.serve((server) => new HmsMock(server));
   }
 
   get tokenUrl(): string {
     return `${this.server.url}/oauth2/v3/token`;
-  }
-
-  get ca(): string {
-    return this.server.ca;
-  }
-
-  /** Every request (token and send). */
-  get requests(): MockRequest[] {
-    return this.server.log;
   }
 
   get tokenRequests(): MockRequest[] {
@@ -93,11 +72,7 @@ export class HmsMock {
     this.tokenLifetimeSeconds = 3600;
   }
 
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  private handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
+  protected handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
     if (request.method === 'POST' && request.path === '/oauth2/v3/token') return this.onToken(request, res, req);
     if (request.method === 'POST' && request.path === `/v1/${HMS_TEST_CLIENT_ID}/messages:send`) return this.onSend(request, res, req);
     replyJson(request, res, 404, { code: '80100001', msg: 'wrong URI' });

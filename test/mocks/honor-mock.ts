@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnswerScript } from './answer-script.js';
-import { HttpMockServer, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
+import { HttpMock, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
 
 /**
  * A local Honor Push for tests: the IAM token endpoint (`POST /auth/token`, client credentials) and
@@ -23,40 +23,20 @@ export interface HonorMockSend {
   requestId: string;
 }
 
-export class HonorMock {
+export class HonorMock extends HttpMock {
   readonly script = new AnswerScript<HonorMockAnswer>();
   readonly tokenScript = new AnswerScript<HonorMockTokenAnswer>();
   readonly sends: HonorMockSend[] = [];
   readonly failTokens = new Set<string>();
 
-  private readonly server: HttpMockServer;
   private readonly issued = new Map<string, boolean>();
 
-  private constructor(server: HttpMockServer) {
-    this.server = server;
-  }
-
-  static async start(): Promise<HonorMock> {
-    let mock: HonorMock | undefined;
-    const server = await HttpMockServer.start((request, res, req) => mock?.handle(request, res, req));
-    mock = new HonorMock(server);
-    return mock;
-  }
-
-  get url(): string {
-    return this.server.url;
+  static start(): Promise<HonorMock> {
+    return HttpMock.serve((server) => new HonorMock(server));
   }
 
   get tokenUrl(): string {
     return `${this.server.url}/auth/token`;
-  }
-
-  get ca(): string {
-    return this.server.ca;
-  }
-
-  get requests(): MockRequest[] {
-    return this.server.log;
   }
 
   get tokenRequests(): MockRequest[] {
@@ -79,11 +59,7 @@ export class HonorMock {
     this.failTokens.clear();
   }
 
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  private handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
+  protected handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
     if (request.method === 'POST' && request.path === '/auth/token') return this.onToken(request, res, req);
     if (request.method === 'POST' && request.path === `/api/v1/${HONOR_TEST_APP_ID}/sendMessage`) return this.onSend(request, res, req);
     replyJson(request, res, 404, { code: 404, message: 'not found' });

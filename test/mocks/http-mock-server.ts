@@ -105,3 +105,41 @@ export function later(delayMs: number | undefined, act: () => void): void {
   if (delayMs) setTimeout(act, delayMs);
   else act();
 }
+
+/**
+ * The common half of the mocks served by one {@link HttpMockServer}: `url`, `ca`, the request log and
+ * `stop()`. A mock adds its protocol in `handle` and starts with `HttpMock.serve((server) => new XMock(server))`.
+ */
+export abstract class HttpMock {
+  protected readonly server: HttpMockServer;
+
+  protected constructor(server: HttpMockServer) {
+    this.server = server;
+  }
+
+  protected static async serve<M extends HttpMock>(make: (server: HttpMockServer) => M): Promise<M> {
+    let mock: M | undefined;
+    const server = await HttpMockServer.start((request, res, req) => mock?.handle(request, res, req));
+    mock = make(server);
+    return mock;
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  get ca(): string {
+    return this.server.ca;
+  }
+
+  /** Every request, in arrival order. */
+  get requests(): MockRequest[] {
+    return this.server.log;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  protected abstract handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void | Promise<void>;
+}

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnswerScript } from './answer-script.js';
-import { HttpMockServer, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
+import { HttpMock, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
 
 /**
  * A local OPPO Push server API for tests: `POST /server/v1/auth` (form app_key, timestamp, sign =
@@ -21,37 +21,17 @@ export interface OppoMockMessage {
   notification: Record<string, unknown>;
 }
 
-export class OppoMock {
+export class OppoMock extends HttpMock {
   readonly script = new AnswerScript<OppoMockAnswer>();
   readonly authScript = new AnswerScript<OppoMockAnswer>();
   readonly messages: OppoMockMessage[] = [];
   readonly invalidRegids = new Set<string>();
 
-  private readonly server: HttpMockServer;
   private readonly issued = new Map<string, boolean>();
   private nextId = 1;
 
-  private constructor(server: HttpMockServer) {
-    this.server = server;
-  }
-
-  static async start(): Promise<OppoMock> {
-    let mock: OppoMock | undefined;
-    const server = await HttpMockServer.start((request, res, req) => mock?.handle(request, res, req));
-    mock = new OppoMock(server);
-    return mock;
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  get ca(): string {
-    return this.server.ca;
-  }
-
-  get requests(): MockRequest[] {
-    return this.server.log;
+  static start(): Promise<OppoMock> {
+    return HttpMock.serve((server) => new OppoMock(server));
   }
 
   get authRequests(): MockRequest[] {
@@ -75,11 +55,7 @@ export class OppoMock {
     this.invalidRegids.clear();
   }
 
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  private handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
+  protected handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
     const reply = (code: number, message: string, data?: unknown, status = 200): void => replyJson(request, res, status, data === undefined ? { code, message } : { code, message, data });
     const form = Object.fromEntries(new URLSearchParams(request.text));
     if (request.method !== 'POST') return reply(12, 'Http Action Not Allowed');

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnswerScript } from './answer-script.js';
-import { HttpMockServer, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
+import { HttpMock, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
 
 /**
  * A local SMS webhook for tests: `POST /sms` with JSON `{notificationId, to, text}` and the shared
@@ -11,33 +11,16 @@ export const SMS_WEBHOOK_TEST_SECRET = 'sms-webhook-secret-0123456789';
 
 export type SmsWebhookMockAnswer = { status: number; retryAfter?: string; delayMs?: number } | TransportAnswer;
 
-export class SmsWebhookMock {
+export class SmsWebhookMock extends HttpMock {
   readonly script = new AnswerScript<SmsWebhookMockAnswer>();
   readonly received: { notificationId: string; to: string; text: string }[] = [];
 
-  private readonly server: HttpMockServer;
-
-  private constructor(server: HttpMockServer) {
-    this.server = server;
+  static start(): Promise<SmsWebhookMock> {
+    return HttpMock.serve((server) => new SmsWebhookMock(server));
   }
 
-  static async start(): Promise<SmsWebhookMock> {
-    let mock: SmsWebhookMock | undefined;
-    const server = await HttpMockServer.start((request, res, req) => mock?.handle(request, res, req));
-    mock = new SmsWebhookMock(server);
-    return mock;
-  }
-
-  get url(): string {
+  override get url(): string {
     return `${this.server.url}/sms`;
-  }
-
-  get ca(): string {
-    return this.server.ca;
-  }
-
-  get requests(): MockRequest[] {
-    return this.server.log;
   }
 
   reset(): void {
@@ -46,11 +29,7 @@ export class SmsWebhookMock {
     this.script.reset();
   }
 
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  private handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
+  protected handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
     if (request.method !== 'POST' || request.path !== '/sms') return replyJson(request, res, 405, { error: 'method' });
     if (request.headers['x-pushmux-secret'] !== SMS_WEBHOOK_TEST_SECRET) return replyJson(request, res, 401, { error: 'secret' });
     let body: { notificationId: string; to: string; text: string };

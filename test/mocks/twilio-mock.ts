@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnswerScript } from './answer-script.js';
-import { HttpMockServer, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
+import { HttpMock, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
 
 /**
  * A local Twilio Messages API for tests: `POST /2010-04-01/Accounts/{sid}/Messages.json`, HTTP Basic
@@ -19,35 +19,15 @@ export interface TwilioMockMessage {
   fields: Record<string, string>;
 }
 
-export class TwilioMock {
+export class TwilioMock extends HttpMock {
   readonly script = new AnswerScript<TwilioMockAnswer>();
   readonly messages: TwilioMockMessage[] = [];
   readonly invalidNumbers = new Set<string>();
 
-  private readonly server: HttpMockServer;
   private nextSid = 1;
 
-  private constructor(server: HttpMockServer) {
-    this.server = server;
-  }
-
-  static async start(): Promise<TwilioMock> {
-    let mock: TwilioMock | undefined;
-    const server = await HttpMockServer.start((request, res, req) => mock?.handle(request, res, req));
-    mock = new TwilioMock(server);
-    return mock;
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  get ca(): string {
-    return this.server.ca;
-  }
-
-  get requests(): MockRequest[] {
-    return this.server.log;
+  static start(): Promise<TwilioMock> {
+    return HttpMock.serve((server) => new TwilioMock(server));
   }
 
   reset(): void {
@@ -57,11 +37,7 @@ export class TwilioMock {
     this.invalidNumbers.clear();
   }
 
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  private handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
+  protected handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
     const error = (status: number, code: number, message: string, headers: Record<string, string> = {}): void =>
       replyJson(request, res, status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }, headers);
     if (request.method !== 'POST' || request.path !== `/2010-04-01/Accounts/${TWILIO_TEST_ACCOUNT_SID}/Messages.json`) {

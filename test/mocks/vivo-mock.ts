@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnswerScript } from './answer-script.js';
-import { HttpMockServer, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
+import { HttpMock, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
 
 /**
  * A local vivo Push server API for tests: `POST /message/auth` (JSON, md5 sign checked here),
@@ -23,39 +23,19 @@ export interface VivoMockPush {
   message: Record<string, unknown>;
 }
 
-export class VivoMock {
+export class VivoMock extends HttpMock {
   readonly script = new AnswerScript<VivoMockAnswer>();
   readonly authScript = new AnswerScript<VivoMockAnswer>();
   readonly pushes: VivoMockPush[] = [];
   readonly invalidRegIds = new Set<string>();
   readonly requestIds = new Set<string>();
 
-  private readonly server: HttpMockServer;
   private readonly issued = new Map<string, boolean>();
   private readonly payloads = new Map<string, Record<string, unknown>>();
   private nextTask = 584_021_233;
 
-  private constructor(server: HttpMockServer) {
-    this.server = server;
-  }
-
-  static async start(): Promise<VivoMock> {
-    let mock: VivoMock | undefined;
-    const server = await HttpMockServer.start((request, res, req) => mock?.handle(request, res, req));
-    mock = new VivoMock(server);
-    return mock;
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  get ca(): string {
-    return this.server.ca;
-  }
-
-  get requests(): MockRequest[] {
-    return this.server.log;
+  static start(): Promise<VivoMock> {
+    return HttpMock.serve((server) => new VivoMock(server));
   }
 
   get authRequests(): MockRequest[] {
@@ -74,11 +54,7 @@ export class VivoMock {
     this.invalidRegIds.clear();
   }
 
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  private handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
+  protected handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
     const reply = (result: number, desc: string, extra: Record<string, unknown> = {}, status = 200): void => replyJson(request, res, status, { result, desc, ...extra });
     let body: Record<string, unknown>;
     try {

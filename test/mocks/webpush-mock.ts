@@ -1,7 +1,7 @@
 import { createDecipheriv, createECDH, createHmac, createPublicKey, randomBytes, verify } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnswerScript } from './answer-script.js';
-import { HttpMockServer, actTransport, isTransportAnswer, later, type MockRequest, type TransportAnswer } from './http-mock-server.js';
+import { HttpMock, actTransport, isTransportAnswer, later, type MockRequest, type TransportAnswer } from './http-mock-server.js';
 
 /**
  * A local Web Push service (RFC 8030) for tests. `subscribe()` creates a subscription the way a browser
@@ -54,35 +54,15 @@ function decrypt(body: Buffer, sub: MockSubscription): string {
   return plain.subarray(0, end).toString('utf8');
 }
 
-export class WebPushMock {
+export class WebPushMock extends HttpMock {
   readonly script = new AnswerScript<WebPushMockAnswer>();
   readonly deliveries: WebPushMockDelivery[] = [];
 
-  private readonly server: HttpMockServer;
   private readonly subscriptions = new Map<string, MockSubscription>();
   private nextId = 1;
 
-  private constructor(server: HttpMockServer) {
-    this.server = server;
-  }
-
-  static async start(): Promise<WebPushMock> {
-    let mock: WebPushMock | undefined;
-    const server = await HttpMockServer.start((request, res, req) => mock?.handle(request, res, req));
-    mock = new WebPushMock(server);
-    return mock;
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  get ca(): string {
-    return this.server.ca;
-  }
-
-  get requests(): MockRequest[] {
-    return this.server.log;
+  static start(): Promise<WebPushMock> {
+    return HttpMock.serve((server) => new WebPushMock(server));
   }
 
   /** A new subscription's JSON, as `PushSubscription.toJSON()` gives it (the device token). */
@@ -107,11 +87,7 @@ export class WebPushMock {
     this.script.reset();
   }
 
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  private handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
+  protected handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
     const reply = (status: number, headers: Record<string, string> = {}): void => {
       request.status = status;
       res.writeHead(status, headers);

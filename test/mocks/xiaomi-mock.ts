@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnswerScript } from './answer-script.js';
-import { HttpMockServer, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
+import { HttpMock, actTransport, isTransportAnswer, later, replyJson, type MockRequest, type TransportAnswer } from './http-mock-server.js';
 
 /**
  * A local Xiaomi MiPush for tests: `POST /v3/message/regid`, form-encoded, `Authorization:
@@ -25,35 +25,15 @@ export interface XiaomiMockSend {
   fields: Record<string, string>;
 }
 
-export class XiaomiMock {
+export class XiaomiMock extends HttpMock {
   readonly script = new AnswerScript<XiaomiMockAnswer>();
   readonly sends: XiaomiMockSend[] = [];
   readonly badRegids = new Set<string>();
 
-  private readonly server: HttpMockServer;
   private nextId = 1;
 
-  private constructor(server: HttpMockServer) {
-    this.server = server;
-  }
-
-  static async start(): Promise<XiaomiMock> {
-    let mock: XiaomiMock | undefined;
-    const server = await HttpMockServer.start((request, res, req) => mock?.handle(request, res, req));
-    mock = new XiaomiMock(server);
-    return mock;
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  get ca(): string {
-    return this.server.ca;
-  }
-
-  get requests(): MockRequest[] {
-    return this.server.log;
+  static start(): Promise<XiaomiMock> {
+    return HttpMock.serve((server) => new XiaomiMock(server));
   }
 
   reset(): void {
@@ -63,11 +43,7 @@ export class XiaomiMock {
     this.badRegids.clear();
   }
 
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  private handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
+  protected handle(request: MockRequest, res: ServerResponse, req: IncomingMessage): void {
     const error = (code: number, reason: string): void => replyJson(request, res, 200, { result: 'error', code, reason, description: reason, trace_id: 'Xm0' });
     if (request.method !== 'POST' || request.path !== '/v3/message/regid') return replyJson(request, res, 404, { result: 'error', code: 404, reason: 'not found' });
     if (request.headers.authorization !== `key=${XIAOMI_TEST_APP_SECRET}`) return error(21301, 'Authentication failed');

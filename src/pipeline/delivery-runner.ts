@@ -59,6 +59,9 @@ export interface DeliveryRunnerDeps {
   now?: () => number;
 }
 
+/** How soon a deadline that fell during its own send is looked at again. */
+const SLOW_SEND_RECHECK_MS = 1_000;
+
 /** Thrown when shutdown interrupts a step: the job stays un-acked and is reclaimed. */
 export class DeliveryInterrupted extends Error {}
 
@@ -109,8 +112,14 @@ export class DeliveryRunner {
     const app = notification.app;
     const record = await stores.notifications.getDelivery(app, notification.id, deviceId);
     const awaiting = record?.awaiting;
-    if (!record || record.status !== 'sent' || !awaiting || awaiting.step !== step) return;
     const now = this.now();
+    if (record?.status === 'sending' && awaiting?.step === step) {
+      // The provider has not answered yet (a send slower than the deadline): look again shortly. If
+      // its sender died instead, the re-run job cancels this deadline and sends the step again.
+      await stores.deadlines.schedule(app, deadlineMember({ notificationId: notification.id, deviceId, step }), now + SLOW_SEND_RECHECK_MS);
+      return;
+    }
+    if (!record || record.status !== 'sent' || !awaiting || awaiting.step !== step) return;
     metrics.deadlineExpired(app, awaiting.channel);
     if (record.deviceClass) outcomes.record(app, record.deviceClass, awaiting.channel, { delivered: false });
     const events = [...record.events, { at: now, type: 'deadline' as const, channel: awaiting.channel, reason: `no ack within ${awaiting.deadlineAt - awaiting.sentAt} ms` }];

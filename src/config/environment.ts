@@ -9,6 +9,10 @@ export interface Environment {
   redisUrl?: string;
   demoKey?: string;
   logLevel?: string;
+  /** CLI: base URL of a running gateway (PUSHMUX_URL). */
+  gatewayUrl?: string;
+  /** CLI: API key the CLI sends as a bearer token (PUSHMUX_KEY). Never printed. */
+  apiKey?: string;
   /** All variables, for `${NAME}` references inside the config file (secrets stay out of the file). */
   vars: Readonly<Record<string, string | undefined>>;
 }
@@ -22,6 +26,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     redisUrl: env.REDIS_URL || undefined,
     demoKey: env.PUSHMUX_DEMO_KEY || undefined,
     logLevel: env.PUSHMUX_LOG_LEVEL || undefined,
+    gatewayUrl: env.PUSHMUX_URL || undefined,
+    apiKey: env.PUSHMUX_KEY || undefined,
     vars: { ...env },
   };
 }

@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
 import { GatewayError, RequestError, StoreUnavailableError, errorBody } from '../errors/index.js';
 import { ackRoutes } from './routes/ack-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
@@ -84,5 +85,6 @@ export async function buildServer(services: HttpServices, options: ServerOptions
   await app.register(ackRoutes, services);
   await app.register(scoreRoutes, services);
   await app.register(receiptRoutes, services);
+  await app.register(dashboardRoutes);
   return app;
 }

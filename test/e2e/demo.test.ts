@@ -1,0 +1,41 @@
+/**
+ * `npm run demo` as a function: a bounded run of the embedded-default gateway with its simulated fleet,
+ * steady traffic and the Xiaomi incident ends with scores that prefer each maker's own channel for at
+ * least three brands. Reads the returned scores and totals, never stdout; asserts no timings.
+ */
+import { describe, expect, it } from 'vitest';
+import { MAKER_CHANNEL, preferredByBrand, runDemo } from '../../src/demo/demo.js';
+
+const env = { vars: {}, port: '0', host: '127.0.0.1', demoKey: 'demo-test-key-0123456789' };
+
+describe('npm run demo', () => {
+  it('learns the maker channels of at least three brands through an incident', async () => {
+    const lines: string[] = [];
+    const result = await runDemo({ seconds: 15, ratePerSecond: 60, devices: 200, ackDeadlineMs: 1_500, progressEveryMs: 2_000, env, print: (l) => lines.push(l) });
+
+    expect(lines[0]).toMatch(/^pushmux demo: dashboard http:\/\/127\.0\.0\.1:\d+\/dashboard /);
+    expect(lines.some((l) => /INCIDENT/.test(l))).toBe(true);
+    expect(lines.some((l) => /sent \d+ {2}delivered \d+ {2}fallbacks \d+ {2}SMS \d+/.test(l))).toBe(true);
+    expect(result.totals.sent).toBeGreaterThan(0);
+    expect(result.totals.delivered).toBeGreaterThan(0);
+    expect(result.totals.delivered).toBeLessThanOrEqual(result.totals.sent);
+
+    const prefer = preferredByBrand(result.scores);
+    const makersPreferred = Object.entries(MAKER_CHANNEL).filter(([brand, channel]) => prefer.get(brand) === channel).map(([brand]) => brand);
+    expect(makersPreferred.length, `preferred: ${JSON.stringify([...prefer])}`).toBeGreaterThanOrEqual(3);
+    // Where the maker channel wins, it wins over FCM by a clear margin, with real samples behind it.
+    for (const brand of makersPreferred) {
+      const row = (provider: string) => result.scores.find((r) => r.level === 'brand' && r.brand === brand && r.provider === provider);
+      expect(row(MAKER_CHANNEL[brand]!)!.samples).toBeGreaterThan(5);
+      const fcm = row('fcm');
+      if (fcm) expect(row(MAKER_CHANNEL[brand]!)!.estimate).toBeGreaterThan(fcm.estimate);
+    }
+  }, 90_000);
+
+  it('stops at once when its signal is aborted (Ctrl-C) and still reports', async () => {
+    const lines: string[] = [];
+    const result = await runDemo({ seconds: 60, devices: 20, env, signal: AbortSignal.abort(), print: (l) => lines.push(l) });
+    expect(result.totals.sent).toBe(0);
+    expect(lines.at(-2)).toMatch(/^pushmux demo done: sent 0 /);
+  }, 30_000);
+});

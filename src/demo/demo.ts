@@ -6,12 +6,14 @@
  * phones to other channels during the incident, and back after it.
  *
  * The simulated devices behave like the real app: the sandbox "delivers" a message to a device, and the
- * device acks it over HTTP with its signature. The incident sits between the two: messages the Xiaomi
+ * device acks it over HTTP with its signature. A fifth of the phones also hold pushmux's own WebSocket
+ * through the client SDK (clients/js), which receives and acks the long-connection step. The incident sits between the two: messages the Xiaomi
  * channel accepted while it is down never reach the phone, so no ack comes and the deadline moves the
  * plan on. Scoring is not touched; it learns from what it sees.
  */
 import { createHmac, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PushmuxClient } from '../../clients/js/index.js';
 import { buildConfig, type Environment } from '../config/index.js';
 import { createConnect } from '../connect/index.js';
 import { createGateway, type Gateway } from '../gateway.js';
@@ -29,6 +31,8 @@ export interface DemoOptions {
   devices?: number;
   /** Ack deadline of each step, so missed deliveries show within seconds (default 3000 ms). */
   ackDeadlineMs?: number;
+  /** Share of the devices that also hold pushmux's own WebSocket through clients/js (default 0.2). */
+  connectedShare?: number;
   /** Progress line period (default 5000 ms). */
   progressEveryMs?: number;
   /** The incident, as fractions of the run (default 0.35 → 0.65). */
@@ -47,6 +51,8 @@ export interface DemoTotals {
   fallbacks: number;
   sms: number;
   failed: number;
+  /** Device WebSockets open at the time. */
+  connections: number;
 }
 
 export interface DemoResult {
@@ -109,6 +115,7 @@ async function totals(gw: Gateway): Promise<DemoTotals> {
     fallbacks: sum('pushmux_escalations_total', (l) => l.to !== 'exhausted'),
     sms: sum('pushmux_provider_attempts_total', (l) => l.provider === 'sms'),
     failed: sum('pushmux_deliveries_total', (l) => l.state === 'failed' || l.state === 'expired'),
+    connections: sum('pushmux_connections_open'),
   };
 }
 
@@ -127,7 +134,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const key = loaded.config.apps[APP]?.apiKeys[0]?.key;
   if (!key) throw new Error('the embedded default has no demo app');
 
+  const connectedShare = options.connectedShare ?? 0.2;
   const devices = new Map<string, SimDevice>();
+  const clients: PushmuxClient[] = [];
   let xiaomiDown = false;
   let gw: Gateway | undefined;
   const pendingAcks = new Set<Promise<unknown>>();
@@ -151,7 +160,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   try {
     const url = (await gateway.listen()).replace('://0.0.0.0', '://localhost').replace('://[::]', '://localhost');
     print(`pushmux demo: dashboard ${url}/dashboard  (API key ${key}, app ${APP})`);
-    print(`  ${deviceCount} simulated devices, ${rate} notifications/s for ${seconds} s; incident: the Xiaomi channel stops delivering to Xiaomi phones from ${Math.round(seconds * incident.from)} s to ${Math.round(seconds * incident.to)} s`);
+    print(`  ${deviceCount} simulated devices (${Math.round(connectedShare * deviceCount)} holding a WebSocket), ${rate} notifications/s for ${seconds} s; incident: the Xiaomi channel stops delivering to Xiaomi phones from ${Math.round(seconds * incident.from)} s to ${Math.round(seconds * incident.to)} s`);
 
     const auth = { authorization: `Bearer ${key}` };
     for (let i = 0; i < deviceCount; i++) {
@@ -168,6 +177,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       devices.set(id, { id, key: (answer.json() as { deviceKey: string }).deviceKey, brand: kind.brand.toLowerCase() });
     }
     const ids = [...devices.keys()];
+    // Some phones also hold pushmux's own long connection (the SDK acks what arrives on it).
+    for (const device of [...devices.values()].slice(0, Math.round(connectedShare * deviceCount))) {
+      const client = new PushmuxClient({ url, app: APP, deviceId: device.id, deviceKey: device.key, onMessage: () => undefined });
+      client.start();
+      clients.push(client);
+    }
 
     const started = Date.now();
     const endAt = started + seconds * 1000;
@@ -196,7 +211,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         const t = await totals(gateway);
         const prefer = preferredByBrand(gateway.scoring.table(APP));
         const makers = Object.keys(MAKER_CHANNEL).map((b) => `${b}→${prefer.get(b) ?? '?'}`).join(' ');
-        print(`  ${String(Math.round(elapsed)).padStart(3)} s  sent ${t.sent}  delivered ${t.delivered}  fallbacks ${t.fallbacks}  SMS ${t.sms}  failed ${t.failed}${xiaomiDown ? '  [incident]' : ''}  best: ${makers}`);
+        print(`  ${String(Math.round(elapsed)).padStart(3)} s  sent ${t.sent}  delivered ${t.delivered}  fallbacks ${t.fallbacks}  SMS ${t.sms}  failed ${t.failed}  connections ${t.connections}${xiaomiDown ? '  [incident]' : ''}  best: ${makers}`);
       }
       try {
         await sleep(tickMs, undefined, { signal: options.signal });
@@ -205,6 +220,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       }
     }
     xiaomiDown = false;
+    await Promise.all(clients.map((c) => c.stop()));
     await Promise.allSettled([...pendingAcks]);
     await gateway.scoring.flush();
     await gateway.scoring.refresh();
@@ -215,6 +231,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     print(`  preferred channel per brand: ${[...prefer].map(([b, p]) => `${b}→${p}`).join('  ')}`);
     return result;
   } finally {
+    await Promise.all(clients.map((c) => c.stop()));
     await gateway.close();
   }
 }

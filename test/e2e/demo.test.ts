@@ -16,6 +16,8 @@ describe('npm run demo', () => {
     expect(lines[0]).toMatch(/^pushmux demo: dashboard http:\/\/127\.0\.0\.1:\d+\/dashboard /);
     expect(lines.some((l) => /INCIDENT/.test(l))).toBe(true);
     expect(lines.some((l) => /sent \d+ {2}delivered \d+ {2}fallbacks \d+ {2}SMS \d+/.test(l))).toBe(true);
+    // A fifth of the fleet holds pushmux's own WebSocket through the client SDK.
+    expect(lines.some((l) => /connections [1-9]\d*/.test(l))).toBe(true);
     expect(result.totals.sent).toBeGreaterThan(0);
     expect(result.totals.delivered).toBeGreaterThan(0);
     expect(result.totals.delivered).toBeLessThanOrEqual(result.totals.sent);

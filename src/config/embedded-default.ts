@@ -15,6 +15,9 @@ export function embeddedDefaultApps(demoKey: string): Record<string, unknown> {
   return {
     demo: {
       apiKeys: [{ name: 'demo', key: demoKey, scopes: ['send', 'devices', 'admin'] }],
+      // Texts are simulated too, so a notification with `sms.text` to a device with a phone shows the
+      // plan's last step end to end.
+      sms: { sandbox: { acceptRate: 0.99, deliveryRate: 0.97, latencyMs: { min: 500, max: 3_000 } }, perPhonePerHour: 5 },
       providers: {
         apns: { sandbox: { deliveryRate: 0.97, latencyMs: { min: 30, max: 250 } } },
         fcm: {

@@ -6,6 +6,7 @@
  * Settings (env): BENCH_DURATION_S (10), BENCH_CONNECTIONS (64), BENCH_DEVICES (10000),
  * BENCH_BATCH_SIZE notifications per batch (1000), BENCH_BATCH_RECIPIENTS per notification (10).
  */
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { benchRedis, startNodeProcess, writeTempConfig } from './support/processes.js';
@@ -36,6 +37,35 @@ async function load(url: string, body: string, options: { connections: number; d
   });
   return { requestsPerS: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
+
+/** User + system CPU time of a process so far (ms), from /proc (Linux). */
+function readProcessCpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, i.e. 12 and 13 after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Redis's own CPU time so far (ms), from INFO cpu. */
+async function readRedisCpuMs(url: string): Promise<number> {
+  const client = new Redis(url);
+  try {
+    const info = await client.info('cpu');
+    const seconds = (field: string) => Number(new RegExp(`^${field}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
+    const user = seconds('used_cpu_user');
+    const sys = seconds('used_cpu_sys');
+    return (user + sys) * 1000;
+  } finally {
+    await client.quit();
+  }
+}
+
+/** Kernel clock ticks per second (USER_HZ), 100 on Linux. */
+const CLOCK_TICKS = 100;
 
 async function registerDevices(base: string): Promise<void> {
   const brands = ['xiaomi', 'huawei', 'oppo', 'vivo', 'samsung', 'google', 'honor', 'apple'];
@@ -75,7 +105,12 @@ try {
   const single = JSON.stringify({ to: { deviceIds: ['d42'] }, title: 'Order shipped', body: 'Your parcel is on its way', data: { orderId: '42' } });
   // Warm-up so JIT and connection pools are hot in both runs.
   await load(`${gateway.base}/v1/apps/bench/notifications`, single, { connections, durationS: 2 });
+  const gatewayCpu0 = readProcessCpuMs(gateway.child.pid);
+  const redisCpu0 = await readRedisCpuMs(redis.url);
   const accepted = await load(`${gateway.base}/v1/apps/bench/notifications`, single, { connections, durationS });
+  const gatewayCpuMs = readProcessCpuMs(gateway.child.pid) - gatewayCpu0;
+  const redisCpuMs = (await readRedisCpuMs(redis.url)) - redisCpu0;
+  const acceptedCount = accepted.requestsPerS * durationS;
 
   const notifications = Array.from({ length: batchSize }, (_, n) => ({
     to: { deviceIds: Array.from({ length: batchRecipients }, (_, r) => `d${(n * batchRecipients + r) % deviceCount}`) },
@@ -87,7 +122,9 @@ try {
 
   const bare = await startNodeProcess('bench/support/bare-server.ts', {});
   await load(`${bare.base}/v1/apps/bench/notifications`, single, { connections, durationS: 2 });
+  const bareCpu0 = readProcessCpuMs(bare.child.pid);
   const baseline = await load(`${bare.base}/v1/apps/bench/notifications`, single, { connections, durationS });
+  const bareCpuMs = readProcessCpuMs(bare.child.pid) - bareCpu0;
   await bare.stop();
 
   output = {
@@ -99,6 +136,10 @@ try {
     baseline_per_s: Math.round(baseline.requestsPerS),
     ratio: Number((accepted.requestsPerS / baseline.requestsPerS).toFixed(3)),
     p99_ms: accepted.p99Ms,
+    // CPU per request is steadier than rates on a shared 2-core machine: compare these across runs.
+    gateway_cpu_us_per_req: Math.round((gatewayCpuMs * 1000) / Math.max(1, acceptedCount)),
+    redis_cpu_us_per_req: Math.round((redisCpuMs * 1000) / Math.max(1, acceptedCount)),
+    baseline_cpu_us_per_req: Math.round((bareCpuMs * 1000) / Math.max(1, baseline.requestsPerS * durationS)),
     baseline_p99_ms: baseline.p99Ms,
     batch_requests_per_s: Number(batch.requestsPerS.toFixed(2)),
     batch_recipients_per_s: Math.round(batch.requestsPerS * batchSize * batchRecipients),

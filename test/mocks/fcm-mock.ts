@@ -1,8 +1,7 @@
 import { randomUUID, verify, type KeyObject } from 'node:crypto';
-import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { AnswerScript } from './answer-script.js';
+import { HttpMockServer, type MockRequest } from './http-mock-server.js';
 import { FCM_TEST_PUBLIC_KEY, MOCK_TLS } from './fixtures.js';
 
 /**
@@ -86,14 +85,6 @@ export function fcmErrorEnvelope(error: FcmMockError): { status: number; body: s
   return { status: e.status, body: JSON.stringify({ error: { code: e.status, message: e.message, status: e.grpc, details } }) };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 export class FcmMock {
   /** `https://127.0.0.1:<port>`: the FCM endpoint. */
@@ -110,33 +101,22 @@ export class FcmMock {
   /** Access tokens issued; a send must carry one of them. */
   readonly issued = new Set<string>();
 
-  private readonly server: https.Server;
+  private readonly server: HttpMockServer;
   private readonly publicKey: KeyObject;
-  private readonly sockets = new Set<Socket>();
 
-  private constructor(server: https.Server, options: FcmMockOptions) {
+  private constructor(server: HttpMockServer, options: FcmMockOptions) {
     this.server = server;
     this.projectId = options.projectId ?? 'pushmux-test';
     this.publicKey = options.publicKey ?? FCM_TEST_PUBLIC_KEY;
-    const { port } = server.address() as AddressInfo;
-    this.url = `https://127.0.0.1:${port}`;
+    this.url = server.url;
     this.tokenUrl = `${this.url}/token`;
   }
 
   static async start(options: FcmMockOptions = {}): Promise<FcmMock> {
-    const server = https.createServer({ key: MOCK_TLS.key, cert: MOCK_TLS.cert, keepAlive: true });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
-    const mock = new FcmMock(server, options);
-    server.on('secureConnection', (socket: Socket) => {
-      mock.sockets.add(socket);
-      socket.on('close', () => mock.sockets.delete(socket));
-    });
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      void mock.onRequest(req, res).catch(() => res.destroy());
-    });
+    // The shared TLS mock server reads each body and tracks sockets; this mock keeps its own log.
+    let mock: FcmMock | undefined;
+    const server = await HttpMockServer.start((request, res, req) => mock?.onRequest(request, res, req), options.port ?? 0);
+    mock = new FcmMock(server, options);
     return mock;
   }
 
@@ -151,13 +131,12 @@ export class FcmMock {
     this.tokenScript.reset();
   }
 
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
-  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const text = await readBody(req);
+  private async onRequest(request: MockRequest, res: ServerResponse, req: IncomingMessage): Promise<void> {
+    const text = request.text;
     const path = req.url ?? '';
     if (req.method === 'POST' && path === '/token') return this.onToken(text, res);
     const record: FcmMockRequest = { path, headers: req.headers, body: undefined };

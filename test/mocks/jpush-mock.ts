@@ -1,7 +1,6 @@
-import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { AnswerScript } from './answer-script.js';
+import { HttpMockServer, type MockRequest } from './http-mock-server.js';
 import { MOCK_TLS } from './fixtures.js';
 
 /**
@@ -40,14 +39,6 @@ export const JPUSH_TEST_MASTER_SECRET = 'abcdefghijklmnopqrstuvwx';
 /** Report statuses of `/v3/status/message`. */
 export const JPUSH_STATUS = { delivered: 0, notDelivered: 1, notInApp: 2, notTarget: 3, systemError: 4 } as const;
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 export class JPushMock {
   readonly url: string;
@@ -66,40 +57,29 @@ export class JPushMock {
   /** Answer chunked (no content-length), which crashed jpush-async. */
   chunked = true;
 
-  private readonly server: https.Server;
+  private readonly server: HttpMockServer;
   private readonly authorization: string;
   private readonly quota: number;
   private readonly windowMs: number;
   private windowStart = Date.now();
   private used = 0;
   private nextMsgId = 18_100_417_406_720_637n;
-  private readonly sockets = new Set<Socket>();
 
-  private constructor(server: https.Server, options: JPushMockOptions) {
+  private constructor(server: HttpMockServer, options: JPushMockOptions) {
     this.server = server;
     const appKey = options.appKey ?? JPUSH_TEST_APP_KEY;
     const secret = options.masterSecret ?? JPUSH_TEST_MASTER_SECRET;
     this.authorization = `Basic ${Buffer.from(`${appKey}:${secret}`).toString('base64')}`;
     this.quota = options.quota ?? 600;
     this.windowMs = (options.windowSeconds ?? 60) * 1000;
-    const { port } = server.address() as AddressInfo;
-    this.url = `https://127.0.0.1:${port}`;
+    this.url = server.url;
   }
 
   static async start(options: JPushMockOptions = {}): Promise<JPushMock> {
-    const server = https.createServer({ key: MOCK_TLS.key, cert: MOCK_TLS.cert, keepAlive: true });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
-    const mock = new JPushMock(server, options);
-    server.on('secureConnection', (socket: Socket) => {
-      mock.sockets.add(socket);
-      socket.on('close', () => mock.sockets.delete(socket));
-    });
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      void mock.onRequest(req, res).catch(() => res.destroy());
-    });
+    // The shared TLS mock server reads each body and tracks sockets; this mock keeps its own log.
+    let mock: JPushMock | undefined;
+    const server = await HttpMockServer.start((request, res, req) => mock?.onRequest(request, res, req), options.port ?? 0);
+    mock = new JPushMock(server, options);
     return mock;
   }
 
@@ -120,9 +100,8 @@ export class JPushMock {
     this.windowStart = Date.now();
   }
 
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   private rateHeaders(): Record<string, string> {
@@ -138,8 +117,8 @@ export class JPushMock {
     };
   }
 
-  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const text = await readBody(req);
+  private async onRequest(request: MockRequest, res: ServerResponse, req: IncomingMessage): Promise<void> {
+    const text = request.text;
     const url = new URL(req.url ?? '/', 'https://mock');
     const authorized = req.headers.authorization === this.authorization;
     const record: (typeof this.requests)[number] = { method: req.method ?? '', path: url.pathname, authorized };

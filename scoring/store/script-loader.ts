@@ -35,9 +35,9 @@ function resolveIncludes(dir: string, lua: string, seen: Set<string>, file: stri
   });
 }
 
-/** Every `*.lua` file directly in `dir`, includes resolved. */
+/** Every `*.lua` file directly in `dir`, includes resolved. Two files with one name are refused. */
 export function loadScripts(dir: string): ScriptDefinition[] {
-  return readdirSync(dir)
+  const scripts = readdirSync(dir)
     .filter((file) => file.endsWith('.lua'))
     .sort()
     .map((file) => {
@@ -45,6 +45,11 @@ export function loadScripts(dir: string): ScriptDefinition[] {
       const lua = resolveIncludes(dir, readFileSync(join(dir, file), 'utf8'), new Set(), file);
       return { name, numberOfKeys, lua };
     });
+  // accept-3.lua left beside accept-4.lua by a stale build would otherwise silently run instead.
+  const names = scripts.map((s) => s.name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw new ScoringScriptLoadError(`two Lua scripts are named ${twice} in ${dir}: remove the stale one`);
+  return scripts;
 }
 
 /** The package root (the nearest directory up with pushmux's package.json) and its version. */

@@ -7,11 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Value from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
-import { PROVIDER_NAMES, type ProviderName } from '../../providers/provider.js';
+import { PROVIDER_NAMES } from '../../providers/provider.js';
 import { ConfigError } from '../errors/index.js';
 import { embeddedDefaultApps } from './embedded-default.js';
 import type { Environment } from './environment.js';
 import { AppSchema, ConfigSchema, ProviderEntrySchema, type AppConfig, type GatewayConfig } from './schema.js';
+import { deepFreeze } from '../deep-freeze.js';
 
 /** Channels a rule may name besides the third-party providers. */
 const PIPELINE_CHANNELS = ['longconn', 'sms'] as const;
@@ -194,18 +195,4 @@ function checkSemantics(config: GatewayConfig): void {
       }
     });
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
-
-/** Provider names configured for an app, in config order. */
-export function configuredProviders(config: GatewayConfig, appId: string): ProviderName[] {
-  const app = config.apps[appId];
-  return app ? (Object.keys(app.providers) as ProviderName[]) : [];
 }

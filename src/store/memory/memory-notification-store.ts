@@ -1,6 +1,7 @@
 import type { JobEnqueuer } from './memory-job-queue.js';
 import type { AcceptOptions, AcceptResult, DeviceStore, NotificationStore } from '../ports.js';
 import type { DeliveryRecord, NotificationRecord } from '../records.js';
+import { deepFreeze } from '../../deep-freeze.js';
 
 /**
  * Notifications and delivery states in process memory. Accept resolves recipients against the device
@@ -81,10 +82,3 @@ export class MemoryNotificationStore implements NotificationStore {
   }
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}

@@ -1,43 +1,20 @@
 /**
- * Loads the Lua scripts in ./lua once per connection under a versioned name (so a rolling deploy never
- * runs old TypeScript against a new script), with the key count read from the file name
- * (`<camelName>-<numKeys>.lua`, as bullmq does).
+ * The stores' Lua scripts (./lua), loaded with the shared script loader (`<camelName>-<numKeys>.lua`,
+ * includes) and registered once per connection under a versioned name, so a rolling deploy never runs
+ * old TypeScript against a new script (STYLE.md §2).
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadScripts, packageInfo, type ScriptDefinition } from '../../../scoring/store/script-loader.js';
 import type { RedisClient } from './redis-client.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The compiled build keeps the .lua files beside the sources (see the build script). */
-const SCRIPT_DIR = join(here, 'lua');
-const VERSION = '1';
+/** The build copies the .lua files next to the compiled code (scripts/copy-assets.mjs). */
+const SCRIPT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'lua');
 
-interface ScriptFile {
-  name: string;
-  keys: number;
-  lua: string;
-}
+let cached: { scripts: ScriptDefinition[]; version: string } | undefined;
 
-/** Parses `accept-3.lua` into { name: 'accept', keys: 3 }. */
-export function splitScriptFilename(file: string): { name: string; keys: number } {
-  const match = /^([A-Za-z][A-Za-z0-9]*)-(\d+)\.lua$/.exec(file);
-  if (!match) throw new Error(`script file ${file} is not named <camelName>-<numKeys>.lua`);
-  return { name: match[1] as string, keys: Number(match[2]) };
-}
-
-let cached: ScriptFile[] | undefined;
-
-function scriptFiles(): ScriptFile[] {
-  if (cached) return cached;
-  const files = readdirSync(SCRIPT_DIR)
-    .filter((f) => f.endsWith('.lua'))
-    .map((f) => ({ ...splitScriptFilename(f), lua: readFileSync(join(SCRIPT_DIR, f), 'utf8') }));
-  // Two files with one name (a stale build's leftover) would silently run the wrong one.
-  const names = files.map((f) => f.name);
-  const twice = names.find((name, i) => names.indexOf(name) !== i);
-  if (twice) throw new Error(`two Lua scripts are named ${twice} in ${SCRIPT_DIR}: remove the stale one`);
-  cached = files;
+function definitions(): { scripts: ScriptDefinition[]; version: string } {
+  cached ??= { scripts: loadScripts(SCRIPT_DIR), version: packageInfo().version };
   return cached;
 }
 
@@ -45,15 +22,19 @@ type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
 /** Typed access to the gateway's scripts on one connection. */
 export class StoreScripts {
+  private readonly version: string;
+
   constructor(private readonly client: RedisClient) {
-    for (const script of scriptFiles()) {
-      const command = `${script.name}:v${VERSION}`;
-      if (!(command in client)) client.defineCommand(command, { numberOfKeys: script.keys, lua: script.lua });
+    const { scripts, version } = definitions();
+    this.version = version;
+    for (const script of scripts) {
+      const command = `${script.name}:${version}`;
+      if (!(command in client)) client.defineCommand(command, { numberOfKeys: script.numberOfKeys, lua: script.lua });
     }
   }
 
   private fn(name: string): ScriptFn {
-    const command = (this.client as unknown as Record<string, ScriptFn | undefined>)[`${name}:v${VERSION}`];
+    const command = (this.client as unknown as Record<string, ScriptFn | undefined>)[`${name}:${this.version}`];
     if (!command) throw new Error(`script ${name} is not loaded`);
     return command.bind(this.client);
   }

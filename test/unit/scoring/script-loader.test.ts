@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScripts, packageInfo, scoringLuaDir, splitScriptFileName } from '../../../scoring/index.js';
@@ -18,6 +20,13 @@ describe('Lua script loader', () => {
     expect(script?.lua).not.toContain('@include');
     expect(script?.lua.match(/local function decorate/g)).toHaveLength(1);
     expect(script?.lua.indexOf('local function bracket')).toBeLessThan(script?.lua.indexOf('local function decorate') ?? 0);
+  });
+
+  it('refuses two scripts with one name (a stale build leftover would run instead)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pushmux-lua-'));
+    writeFileSync(join(dir, 'accept-3.lua'), 'return 1');
+    writeFileSync(join(dir, 'accept-4.lua'), 'return 2');
+    expect(() => loadScripts(dir)).toThrow(/two Lua scripts are named accept/);
   });
 
   it('refuses a badly named file', () => {

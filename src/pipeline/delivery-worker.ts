@@ -8,6 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
+import { ConcurrencyLimiter } from '../../providers/resilience/concurrency-limiter.js';
 import type { Stores } from '../store/ports.js';
 import { SETTLED_STATUSES, type DeliveryJob, type NotificationRecord } from '../store/records.js';
 import { parseDeadlineMember } from './deadline-member.js';
@@ -34,26 +35,9 @@ export interface DeliveryWorkerOptions {
 /** Jobs taken over per reclaim call. */
 const RECLAIM_PAGE = 100;
 
-/** A counting semaphore: `acquire` waits for a free slot. */
-class Slots {
-  private used = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly size: number) {}
-  get free(): number {
-    return this.size - this.used;
-  }
-  async acquire(): Promise<void> {
-    if (this.used < this.size) {
-      this.used += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.used -= 1;
-  }
+/** Slots left of a limiter (the take loops size their reads by it). */
+function freeSlots(limiter: ConcurrencyLimiter): number {
+  return limiter.capacity - limiter.active;
 }
 
 export class DeliveryWorker {
@@ -61,17 +45,18 @@ export class DeliveryWorker {
   private readonly loops: Promise<void>[] = [];
   private readonly inFlight = new Map<string, { app: string; done: Promise<void> }>();
   private readonly escalating = new Set<Promise<void>>();
-  private readonly deliverySlots: Slots;
-  private readonly jobSlots: Slots;
+  // The providers' semaphore, with an unbounded wait queue: work waits for a slot, never refused.
+  private readonly deliverySlots: ConcurrencyLimiter;
+  private readonly jobSlots: ConcurrencyLimiter;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly now: () => number;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.now = options.now ?? Date.now;
-    this.deliverySlots = new Slots(options.concurrency);
+    this.deliverySlots = new ConcurrencyLimiter(options.concurrency, Number.POSITIVE_INFINITY);
     // Jobs are mostly single-device notifications, sometimes fan-outs of devicesPerJob: allow as many
     // jobs in hand as delivery slots, so small jobs keep every slot busy (devices still wait for slots).
-    this.jobSlots = new Slots(Math.max(2, options.concurrency));
+    this.jobSlots = new ConcurrencyLimiter(Math.max(2, options.concurrency), Number.POSITIVE_INFINITY);
   }
 
   start(): void {
@@ -106,7 +91,7 @@ export class DeliveryWorker {
       await this.jobSlots.acquire();
       let jobs: DeliveryJob[] = [];
       try {
-        jobs = this.running ? await stores.queue.take(app, consumer, Math.max(1, this.jobSlots.free + 1), 1000) : [];
+        jobs = this.running ? await stores.queue.take(app, consumer, Math.max(1, freeSlots(this.jobSlots) + 1), 1000) : [];
       } catch (error) {
         this.jobSlots.release();
         if (!this.running) break;
@@ -170,7 +155,7 @@ export class DeliveryWorker {
     const { stores, logger, deadlineTickMs, deadlineLeaseMs } = this.options;
     while (this.running) {
       try {
-        const free = Math.max(1, this.deliverySlots.free);
+        const free = Math.max(1, freeSlots(this.deliverySlots));
         const now = this.now();
         const claimed = await stores.deadlines.claimDue(app, now, now + deadlineLeaseMs, Math.min(free, 500));
         const notifications = new Map<string, Promise<NotificationRecord | undefined>>();

@@ -191,21 +191,27 @@ apps:
       while (fleet.ackedAt.size < ids.length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       log(`all acked: received ${fleet.received}, acked ${fleet.acked}`);
     }
-    const counts = { delivered: 0, failed: 0, expired: 0 };
+    // A delivery failed while every gateway was down may still turn delivered: its device got the copy
+    // and retries the ack until a gateway answers. So `failed` is final only once the fleet has no
+    // ack left to send; until then it is looked at again.
+    const final = new Map<string, 'delivered' | 'failed' | 'expired'>();
     let pending = [...ids];
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
     while (pending.length > 0 && Date.now() < deadline) {
+      const settled = fleet.settled;
       const still: string[] = [];
       await pool(pending, 32, async (id) => {
         const res = await api(survivor.base, 'GET', `/v1/apps/${APP}/notifications/${id}?limit=1`);
         const status = res.json.status as string;
-        if (status === 'delivered' || status === 'failed' || status === 'expired') counts[status] += 1;
+        if (status === 'delivered' || status === 'expired' || (status === 'failed' && settled)) final.set(id, status);
         else still.push(id);
       });
       pending = still;
       log(`${pending.length} pending, fleet received ${fleet.received}, acked ${fleet.acked}`);
       if (pending.length > 0) await new Promise((r) => setTimeout(r, 500));
     }
+    const counts = { delivered: 0, failed: 0, expired: 0 };
+    for (const status of final.values()) counts[status] += 1;
     log(`${ids.length - pending.length} of ${ids.length} terminal`);
     for (const key of fleet.duplicateKeys().slice(0, 2)) {
       const [, notificationId] = key.split('|');

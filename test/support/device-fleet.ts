@@ -62,6 +62,11 @@ export class DeviceFleet {
     return this.copies.size;
   }
 
+  /** True when every copy seen so far has been acked: no ack waits for a retry or is on the wire. */
+  get settled(): boolean {
+    return this.pendingAcks.length === 0 && this.inFlight === 0 && this.unanswered.length === 0 && this.seen === this.mock.requests.length;
+  }
+
   private async tick(): Promise<void> {
     const requests = this.mock.requests;
     const fresh = requests.slice(this.seen);

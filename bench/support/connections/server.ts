@@ -11,6 +11,9 @@
  * The direct fan-out isolates the channel: the long connection's `deliver` for every device at once
  * (inbox write and socket send, no pipeline), timed to each ack frame reaching the ack service.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { buildConfig } from '../../../src/config/index.js';
 import { connectFactory } from '../../../src/connect/index.js';
 import { createGateway } from '../../../src/gateway.js';
@@ -92,6 +95,26 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 }
 
+/**
+ * BENCH_PROFILE_DIR: a CPU profile of each fan-out alone (not the connects before it) is written there,
+ * `fanout.cpuprofile` and `direct.cpuprofile`.
+ */
+const profileDir = process.env.BENCH_PROFILE_DIR;
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  if (!profileDir) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 process.on('message', (raw: ToServer) => {
   void (async () => {
     if (raw.type === 'baseline' || raw.type === 'measure') {
@@ -99,7 +122,7 @@ process.on('message', (raw: ToServer) => {
       send({ type: 'memory', sample: { ...sample(), connections: open } });
       return;
     }
-    if (raw.type === 'direct') {
+    if (raw.type === 'direct') return profiled('direct', async () => {
       const done = new Promise<void>((resolve) => {
         onDirectAck = () => {
           if (directLatencies.length >= devices) resolve();
@@ -114,22 +137,24 @@ process.on('message', (raw: ToServer) => {
       await done;
       const sorted = [...directLatencies].sort((a, b) => a - b);
       send({ type: 'direct', acked: sorted.length, devices, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN });
-      return;
-    }
-    const done = new Promise<void>((resolve) => {
-      onAck = () => {
-        if (ackLatencies.length >= devices) resolve();
-      };
-      setTimeout(resolve, raw.timeoutMs).unref();
     });
-    t0 = performance.now();
-    const users = Array.from({ length: Math.min(devices, 1_000) }, (_, i) => benchUserId(i));
-    const res = await gw.server.inject({ method: 'POST', url: '/v1/apps/bench/notifications', headers: { authorization: `Bearer ${SEND_KEY}` }, payload: { to: { userIds: users }, title: 'fan-out', body: 'to everyone', data: { k: 'v' } } });
-    const acceptMs = performance.now() - t0;
-    if (res.statusCode !== 202) throw new Error(`accept: ${res.statusCode} ${res.body}`);
-    await done;
-    const sorted = [...ackLatencies].sort((a, b) => a - b);
-    send({ type: 'fanout', acked: sorted.length, devices, acceptMs, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN });
+    if (raw.type !== 'fanout') return;
+    return profiled('fanout', async () => {
+      const done = new Promise<void>((resolve) => {
+        onAck = () => {
+          if (ackLatencies.length >= devices) resolve();
+        };
+        setTimeout(resolve, raw.timeoutMs).unref();
+      });
+      t0 = performance.now();
+      const users = Array.from({ length: Math.min(devices, 1_000) }, (_, i) => benchUserId(i));
+      const res = await gw.server.inject({ method: 'POST', url: '/v1/apps/bench/notifications', headers: { authorization: `Bearer ${SEND_KEY}` }, payload: { to: { userIds: users }, title: 'fan-out', body: 'to everyone', data: { k: 'v' } } });
+      const acceptMs = performance.now() - t0;
+      if (res.statusCode !== 202) throw new Error(`accept: ${res.statusCode} ${res.body}`);
+      await done;
+      const sorted = [...ackLatencies].sort((a, b) => a - b);
+      send({ type: 'fanout', acked: sorted.length, devices, acceptMs, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN });
+    });
   })().catch((error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);

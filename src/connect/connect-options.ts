@@ -19,6 +19,10 @@ export interface ConnectOptions {
   maxBufferedBytes: number;
   /** Pending messages per device inbox; beyond it the soonest to expire is dropped. */
   inboxMaxMessages: number;
+  /** Sustained frames per second one device may send; past it (and the burst) it is dropped as `frame-flood`. */
+  maxFramesPerSecond: number;
+  /** Frames a device may send back to back: at least a full inbox, whose replay it acks at once. */
+  frameBurst: number;
   /** Tokens expiring further in the future than this are refused (short-lived by construction). */
   maxTokenLifetimeMs: number;
   /** Presence entries live this long without a heartbeat (dead nodes drop out after it). */
@@ -34,6 +38,8 @@ export const DEFAULT_CONNECT_OPTIONS: Omit<ConnectOptions, 'nodeId' | 'presenceT
   idleTimeoutMs: 60_000,
   maxBufferedBytes: 262_144,
   inboxMaxMessages: 100,
+  maxFramesPerSecond: 50,
+  frameBurst: 200,
   maxTokenLifetimeMs: 3_600_000,
   inboxSweepIntervalMs: 60_000,
 };
@@ -49,7 +55,7 @@ export function resolveConnectOptions(input: Partial<ConnectOptions> = {}): Conn
     presenceTtlMs: input.presenceTtlMs ?? heartbeat * 3,
   };
   const positive: (keyof ConnectOptions)[] = [
-    'maxFrameBytes', 'heartbeatIntervalMs', 'idleTimeoutMs', 'maxBufferedBytes', 'inboxMaxMessages', 'maxTokenLifetimeMs', 'presenceTtlMs', 'inboxSweepIntervalMs',
+    'maxFrameBytes', 'heartbeatIntervalMs', 'idleTimeoutMs', 'maxBufferedBytes', 'inboxMaxMessages', 'maxFramesPerSecond', 'frameBurst', 'maxTokenLifetimeMs', 'presenceTtlMs', 'inboxSweepIntervalMs',
   ];
   for (const key of positive) {
     const value = options[key];
@@ -62,6 +68,9 @@ export function resolveConnectOptions(input: Partial<ConnectOptions> = {}): Conn
   }
   if (options.presenceTtlMs <= options.heartbeatIntervalMs) {
     throw new ConfigError('connect.presenceTtlMs', 'must be longer than heartbeatIntervalMs (heartbeats refresh it)', 'use about three times heartbeatIntervalMs');
+  }
+  if (options.frameBurst < options.inboxMaxMessages) {
+    throw new ConfigError('connect.frameBurst', `must be at least inboxMaxMessages (${options.inboxMaxMessages}): a reconnecting device acks its whole inbox at once`, `raise connect.frameBurst to ${options.inboxMaxMessages} or more`);
   }
   if (!/^[A-Za-z0-9._-]{1,128}$/.test(options.nodeId)) {
     throw new ConfigError('connect.nodeId', 'may hold only letters, digits, ".", "_" and "-"', 'pick a simpler node id');

@@ -8,6 +8,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket, RawData } from 'ws';
+import { RateLimiter } from '../../providers/resilience/rate-limiter.js';
 import { CLOSE_CODES, type DisconnectReason } from './disconnect-reason.js';
 import { parseDeviceFrame, type DeviceFrame } from './frames.js';
 
@@ -16,6 +17,8 @@ export type ReadyState = 'open' | 'closing' | 'closed';
 /** What a connection reports to (the service that owns it). */
 export interface ConnectionHost {
   readonly maxBufferedBytes: number;
+  /** Frames per second and back to back one device may send. */
+  readonly frameRate: { perSecond: number; burst: number };
   readonly logger: FastifyBaseLogger;
   onFrame(connection: DeviceConnection, frame: DeviceFrame): void;
   onBadFrame(connection: DeviceConnection): void;
@@ -32,6 +35,8 @@ export class DeviceConnection {
   private state: ReadyState = 'open';
   /** Last time the device showed life (pong or frame); the heartbeat sweep reads it. */
   lastSeenAt = Date.now();
+  /** Made at the first frame: most sockets idle, and an idle socket's bytes are the budget. */
+  private frameLimiter: RateLimiter | undefined;
 
   constructor(
     readonly app: string,
@@ -107,6 +112,12 @@ export class DeviceConnection {
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.state !== 'open') return;
     this.lastSeenAt = Date.now();
+    const { perSecond, burst } = this.host.frameRate;
+    this.frameLimiter ??= new RateLimiter({ ratePerMinute: perSecond * 60, burst });
+    if (this.frameLimiter.reserve() > 0) {
+      this.close('frame-flood');
+      return;
+    }
     const frame = isBinary ? undefined : parseDeviceFrame(data.toString());
     if (!frame) {
       this.host.onBadFrame(this);

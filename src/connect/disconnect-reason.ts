@@ -13,6 +13,8 @@ export type DisconnectReason =
   | 'frame-too-large'
   /** Not a frame we understand: binary, not JSON, unknown type, bad fields. */
   | 'bad-frame'
+  /** More frames than any device has reason to send (each ack costs store reads). */
+  | 'frame-flood'
   /** Broken WebSocket framing (bad opcode, invalid UTF-8, ...). */
   | 'protocol-error'
   /** The same device connected again (here or on another node). */
@@ -31,6 +33,7 @@ export const RECOVERABLE_DISCONNECT_REASONS: ReadonlySet<DisconnectReason> = new
 export const CLOSE_CODES = {
   'server-shutdown': 1001,
   'bad-frame': 1008,
+  'frame-flood': 1008,
   'frame-too-large': 1009,
   /** Application range: the SDK does not reconnect after it (another connection took over). */
   replaced: 4000,

@@ -45,6 +45,7 @@ export interface LongConnectionServiceDeps {
 /** The long connection of one gateway node: endpoint, sockets, presence, hand-off and inbox. */
 export class LongConnectionService implements LongConnectionChannel, ConnectionHost {
   readonly maxBufferedBytes: number;
+  readonly frameRate: { perSecond: number; burst: number };
   readonly logger: ConnectContext['logger'];
   private readonly wss: WebSocketServer;
   private readonly registry: ConnectionRegistry;
@@ -59,6 +60,7 @@ export class LongConnectionService implements LongConnectionChannel, ConnectionH
   constructor(private readonly deps: LongConnectionServiceDeps) {
     const { options, ctx } = deps;
     this.maxBufferedBytes = options.maxBufferedBytes;
+    this.frameRate = { perSecond: options.maxFramesPerSecond, burst: options.frameBurst };
     this.logger = ctx.logger;
     // No client tracking (the registry tracks) and no compression (memory per socket is the budget).
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false, clientTracking: false });

@@ -21,7 +21,7 @@ describe('refused and disconnected cleanly', () => {
   let bystanderFrames: unknown[];
 
   beforeAll(async () => {
-    node = await startNode({ connect: { maxFrameBytes: 1_024, maxBufferedBytes: 65_536 } });
+    node = await startNode({ connect: { maxFrameBytes: 1_024, maxBufferedBytes: 65_536, maxFramesPerSecond: 20, frameBurst: 100 } });
     key = await registerDevice(node.gw, 'dev-1');
     await registerDevice(node.gw, 'calm');
     const calm = await openRaw(node.url, 'shop', tokenFor('calm', (await node.gw.stores.devices.get('shop', 'calm'))!.key));
@@ -116,6 +116,22 @@ describe('refused and disconnected cleanly', () => {
     expect(node.service.connections).toBe(1); // the bystander
     expect(await node.service.deliver('shop', 'dev-1', message('while-dropped'))).toBe('inbox');
     await bystanderStillServed('after-slow');
+  });
+
+  it('drops a device that floods frames (1008, frame-flood) after answering its burst', async () => {
+    const open = await openRaw(node.url, 'shop', tokenFor('dev-1', key));
+    if (!open.ok) throw new Error('refused');
+    await eventually(async () => (open.frames.length > 0 ? true : undefined)); // welcome
+    for (let i = 0; i < 1_000; i++) open.ws.send('{"type":"ping"}');
+    const closed = await open.closed;
+    expect(closed.code).toBe(1008);
+    expect(closed.reason).toBe('frame-flood');
+    // The burst was served; the rest of the flood never reached the ack path.
+    const pongs = open.frames.filter((f) => (f as { type: string }).type === 'pong').length;
+    expect(pongs).toBeGreaterThanOrEqual(100);
+    expect(pongs).toBeLessThan(300);
+    expect(await metricValue(node.gw, 'pushmux_disconnects_total', { app: 'shop', reason: 'frame-flood' })).toBe(1);
+    await bystanderStillServed('after-flood');
   });
 
   it('answers application pings', async () => {

@@ -15,6 +15,8 @@ describe('connect options', () => {
       [{ heartbeatIntervalMs: 10_000, idleTimeoutMs: 5_000 }, 'connect.idleTimeoutMs'],
       [{ presenceTtlMs: 10 }, 'connect.presenceTtlMs'],
       [{ nodeId: 'a b' }, 'connect.nodeId'],
+      [{ maxFramesPerSecond: 0 }, 'connect.maxFramesPerSecond'],
+      [{ inboxMaxMessages: 300 }, 'connect.frameBurst'],
     ];
     for (const [input, path] of cases) {
       try {

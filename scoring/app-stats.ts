@@ -2,6 +2,7 @@
  * One app's counters inside the engine's in-process snapshot: class key → provider → counters. The
  * generation changes on every write so cached per-class posteriors know when to recompute.
  */
+import { forgetBeforeChange, type Forgetting } from './change-detection.js';
 import { mergeCounters, type StatCounters, type StatEntry } from './stats.js';
 
 /** The snapshot of one app. */
@@ -11,8 +12,11 @@ export class AppStats {
   /** Empirical-Bayes prior strengths per parent stat field, set at refresh (see prior-strength.ts). */
   priorStrengths: ReadonlyMap<string, number> = new Map();
 
-  /** Adds an entry (decayed merge); used for loads and for local records between refreshes. */
-  merge(entry: StatEntry, halfLifeMs: number): void {
+  /**
+   * Adds an entry (decayed merge, then change detection as the stores do); used for loads and for
+   * local records between refreshes.
+   */
+  merge(entry: StatEntry, forgetting: Forgetting): void {
     let providers = this.nodes.get(entry.classKey);
     if (providers === undefined) {
       providers = new Map();
@@ -25,10 +29,13 @@ export class AppStats {
         failures: entry.failures,
         latencySum: entry.latencySum,
         latencyCount: entry.latencyCount,
+        recentSuccesses: entry.recentSuccesses,
+        recentFailures: entry.recentFailures,
         at: entry.at,
       });
     } else {
-      mergeCounters(current, entry, halfLifeMs);
+      mergeCounters(current, entry, forgetting);
+      forgetBeforeChange(current, forgetting.changeThreshold);
     }
     this.generation++;
   }

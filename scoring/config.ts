@@ -10,6 +10,9 @@ const POLICIES: ReadonlySet<string> = new Set<PolicyName>(['thompson', 'ucb', 'g
 /** The defaults merged under every partial config. */
 export const DEFAULT_SCORING_CONFIG: Readonly<ScoringConfig> = Object.freeze({
   halfLifeSeconds: 1800,
+  // A collapse shows in the recent counters within a minute or two; see change-detection.ts.
+  recentHalfLifeSeconds: 60,
+  changeThreshold: 4,
   policy: 'thompson',
   exploration: 0.1,
   latencyWeight: 0.002,
@@ -23,6 +26,10 @@ export const DEFAULT_SCORING_CONFIG: Readonly<ScoringConfig> = Object.freeze({
 
 function positive(path: string, value: number): void {
   if (!Number.isFinite(value) || value <= 0) throw new ConfigError(path, `must be a positive number, got ${value}`, 'set a number > 0');
+}
+
+function nonNegative(path: string, value: number, fix: string): void {
+  if (!Number.isFinite(value) || value < 0) throw new ConfigError(path, `must be >= 0, got ${value}`, fix);
 }
 
 function unit(path: string, value: number): void {
@@ -63,6 +70,8 @@ export function resolveScoringConfig(partial: Partial<ScoringConfig> = {}): Read
   };
   positive('scoring.halfLifeSeconds', config.halfLifeSeconds);
   positive('scoring.snapshotRefreshMs', config.snapshotRefreshMs);
+  nonNegative('scoring.recentHalfLifeSeconds', config.recentHalfLifeSeconds, 'set e.g. 60, or 0 to turn change detection off');
+  nonNegative('scoring.changeThreshold', config.changeThreshold, 'set e.g. 4, or 0 to turn change detection off');
   positive('scoring.flushIntervalMs', config.flushIntervalMs);
   if (!Number.isFinite(config.priorStrength) || config.priorStrength < 0) {
     throw new ConfigError('scoring.priorStrength', `must be >= 0, got ${config.priorStrength}`, 'set e.g. 10');

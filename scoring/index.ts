@@ -10,3 +10,4 @@ export * from './rules.js';
 export * from './device-class.js';
 export * from './errors.js';
 export * from './prior-strength.js';
+export * from './change-detection.js';

@@ -12,7 +12,7 @@
  * keep the configured maximum. Computed at snapshot refresh (not per message).
  */
 import { KEY_SEPARATOR, statField } from './device-class.js';
-import { countersAt, type StatCounters } from './stats.js';
+import { countersAt, type DecayRates, type StatCounters } from './stats.js';
 
 /** Minimum children with data before their spread is trusted. */
 const MIN_CHILDREN = 3;
@@ -21,7 +21,7 @@ const MIN_CHILDREN = 3;
 export function estimatePriorStrengths(
   nodes: ReadonlyMap<string, ReadonlyMap<string, StatCounters>>,
   now: number,
-  halfLifeMs: number,
+  rates: DecayRates,
   maxStrength: number,
 ): Map<string, number> {
   const acc = new Map<string, { n: number; s: number; nr2: number; children: number }>();
@@ -30,7 +30,7 @@ export function estimatePriorStrengths(
     if (cut < 0) continue;
     const parent = classKey.slice(0, cut);
     for (const [provider, counters] of providers) {
-      const c = countersAt(counters, now, halfLifeMs);
+      const c = countersAt(counters, now, rates);
       const n = c.successes + c.failures;
       if (n < 1) continue;
       const field = statField(parent, provider);

@@ -5,6 +5,7 @@
  * snapshot refresh and its own at once.
  */
 import { AppStats } from './app-stats.js';
+import type { Forgetting } from './change-detection.js';
 import { betaInterval } from './beta-math.js';
 import { resolveScoringConfig } from './config.js';
 import { levelKeys, normalizeClass, parseClassKey, statField, type NormalizedClass } from './device-class.js';
@@ -90,7 +91,7 @@ class DefaultScoringEngine implements ScoringEngine {
   onError: ((error: unknown) => void) | undefined;
 
   private readonly config: Readonly<ScoringConfig>;
-  private readonly halfLifeMs: number;
+  private readonly forgetting: Forgetting;
   private readonly store: ScoringStore;
   private readonly clock: () => number;
   private readonly sampler: Sampler;
@@ -106,7 +107,11 @@ class DefaultScoringEngine implements ScoringEngine {
 
   constructor(opts: ScoringEngineOptions) {
     this.config = resolveScoringConfig(opts.config);
-    this.halfLifeMs = this.config.halfLifeSeconds * 1000;
+    this.forgetting = {
+      halfLifeMs: this.config.halfLifeSeconds * 1000,
+      recentHalfLifeMs: this.config.recentHalfLifeSeconds * 1000,
+      changeThreshold: this.config.changeThreshold,
+    };
     this.store = opts.store;
     this.clock = opts.clock ?? Date.now;
     this.sampler = new Sampler(opts.random ?? Math.random);
@@ -157,6 +162,8 @@ class DefaultScoringEngine implements ScoringEngine {
       failures: outcome.delivered ? 0 : 1,
       latencySum: latency ? (outcome.latencyMs as number) : 0,
       latencyCount: latency ? 1 : 0,
+      recentSuccesses: outcome.delivered ? 1 : 0,
+      recentFailures: outcome.delivered ? 0 : 1,
       at,
     };
     let appBuffer = this.buffer.get(app);
@@ -174,9 +181,9 @@ class DefaultScoringEngine implements ScoringEngine {
         appBuffer.set(field, { ...delta });
         this.buffered++;
       } else {
-        mergeCounters(pending, delta, this.halfLifeMs);
+        mergeCounters(pending, delta, this.forgetting);
       }
-      stats.merge(delta, this.halfLifeMs);
+      stats.merge(delta, this.forgetting);
     }
     const hook = this.onRecord;
     if (hook !== undefined) {
@@ -211,7 +218,7 @@ class DefaultScoringEngine implements ScoringEngine {
       for (const [provider, own] of providers) {
         const posterior = this.posterior(stats, path, provider, now);
         const { lower, upper } = betaInterval(posterior.alpha, posterior.beta);
-        const decayed = countersAt(own, now, this.halfLifeMs);
+        const decayed = countersAt(own, now, this.forgetting);
         const row: ScoreRow = {
           level: node.level,
           platform: node.platform,
@@ -269,7 +276,7 @@ class DefaultScoringEngine implements ScoringEngine {
     await Promise.all(
       [...batch].map(async ([app, fields]) => {
         try {
-          await this.store.apply(app, [...fields.values()], this.halfLifeMs);
+          await this.store.apply(app, [...fields.values()], this.forgetting);
         } catch (err) {
           // Keep the outcomes: they go out with the next flush (merging is order-independent).
           errors.push(err);
@@ -292,7 +299,7 @@ class DefaultScoringEngine implements ScoringEngine {
         appBuffer.set(field, entry);
         this.buffered++;
       } else {
-        mergeCounters(pending, entry, this.halfLifeMs);
+        mergeCounters(pending, entry, this.forgetting);
       }
     }
   }
@@ -303,10 +310,10 @@ class DefaultScoringEngine implements ScoringEngine {
     const next = new Map(this.snapshot);
     for (const app of apps) {
       const stats = new AppStats();
-      for (const entry of loaded.get(app) ?? []) stats.merge(entry, this.halfLifeMs);
+      for (const entry of loaded.get(app) ?? []) stats.merge(entry, this.forgetting);
       // Outcomes recorded here but not flushed yet stay visible.
-      for (const entry of this.buffer.get(app)?.values() ?? []) stats.merge(entry, this.halfLifeMs);
-      stats.priorStrengths = estimatePriorStrengths(stats.nodes, this.clock(), this.halfLifeMs, this.config.priorStrength);
+      for (const entry of this.buffer.get(app)?.values() ?? []) stats.merge(entry, this.forgetting);
+      stats.priorStrengths = estimatePriorStrengths(stats.nodes, this.clock(), this.forgetting, this.config.priorStrength);
       // Generations only grow, so no cached class mistakes the new snapshot for the old one.
       stats.generation += (this.snapshot.get(app)?.generation ?? 0) + 1;
       next.set(app, stats);
@@ -375,7 +382,7 @@ class DefaultScoringEngine implements ScoringEngine {
   private posterior(stats: AppStats, keys: readonly string[], provider: string, now: number): Posterior {
     const levels: Array<StatCounters | undefined> = keys.map((key) => {
       const counters = stats.get(key, provider);
-      return counters === undefined ? undefined : countersAt(counters, now, this.halfLifeMs);
+      return counters === undefined ? undefined : countersAt(counters, now, this.forgetting);
     });
     const max = this.config.priorStrength;
     const strengths = keys.map((_, i) => (i === 0 ? max : (stats.priorStrengths.get(statField(keys[i - 1] as string, provider)) ?? max)));

@@ -44,6 +44,17 @@ export interface RoutingRule {
 export interface ScoringConfig {
   /** Half-life of the exponential decay of every counter, in seconds. Default 1800. */
   halfLifeSeconds: number;
+  /**
+   * Half-life, in seconds, of the recent counters kept beside the long-run ones for change detection
+   * (see change-detection.ts); at most `halfLifeSeconds` to be useful. 0 turns change detection off.
+   * Default 60.
+   */
+  recentHalfLifeSeconds: number;
+  /**
+   * How far (|z| of a two-proportion test) recent outcomes must disagree with older ones before the
+   * older history is forgotten. Higher resets less often on noise; 0 turns resets off. Default 4.
+   */
+  changeThreshold: number;
   /** Default policy. Default 'thompson'. */
   policy: PolicyName;
   /**

@@ -3,6 +3,7 @@
  * engines may share one instance to simulate gateway instances sharing a Redis.
  */
 import { statField } from '../device-class.js';
+import { forgetBeforeChange, type Forgetting } from '../change-detection.js';
 import { mergeCounters, type StatEntry } from '../stats.js';
 import type { ScoringStore } from './scoring-store.js';
 
@@ -10,8 +11,8 @@ import type { ScoringStore } from './scoring-store.js';
 export class MemoryScoringStore implements ScoringStore {
   private readonly apps = new Map<string, Map<string, StatEntry>>();
 
-  /** Merges the entries into the app's counters (decay to the later timestamp, then add). */
-  async apply(app: string, entries: readonly StatEntry[], halfLifeMs: number): Promise<void> {
+  /** Merges the entries into the app's counters (decay to the later timestamp, add, detect a change). */
+  async apply(app: string, entries: readonly StatEntry[], forgetting: Forgetting): Promise<void> {
     let stats = this.apps.get(app);
     if (stats === undefined) {
       stats = new Map();
@@ -19,9 +20,14 @@ export class MemoryScoringStore implements ScoringStore {
     }
     for (const entry of entries) {
       const field = statField(entry.classKey, entry.provider);
-      const current = stats.get(field);
-      if (current === undefined) stats.set(field, { ...entry });
-      else mergeCounters(current, entry, halfLifeMs);
+      let current = stats.get(field);
+      if (current === undefined) {
+        current = { ...entry };
+        stats.set(field, current);
+      } else {
+        mergeCounters(current, entry, forgetting);
+      }
+      forgetBeforeChange(current, forgetting.changeThreshold);
     }
   }
 

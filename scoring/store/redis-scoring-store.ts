@@ -7,6 +7,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { StoreUnavailableError } from '../../src/errors/index.js';
 import { parseStatField } from '../device-class.js';
 import { ScoringScriptError, ScoringScriptLoadError } from '../errors.js';
+import type { Forgetting } from '../change-detection.js';
 import type { StatEntry } from '../stats.js';
 import { ScoringKeys } from './scoring-keys.js';
 import { ScoringScripts } from './scoring-scripts.js';
@@ -43,13 +44,13 @@ export class RedisScoringStore implements ScoringStore {
   }
 
   /** Sends the entries in script calls of `batchSize`, all at once (ioredis pipelines them). */
-  async apply(app: string, entries: readonly StatEntry[], halfLifeMs: number): Promise<void> {
+  async apply(app: string, entries: readonly StatEntry[], forgetting: Forgetting): Promise<void> {
     if (entries.length === 0) return;
     const key = this.keys.stats(app);
-    const ttlMs = Math.round(this.ttlHalfLives * halfLifeMs);
+    const ttlMs = Math.round(this.ttlHalfLives * forgetting.halfLifeMs);
     const calls: Array<Promise<number>> = [];
     for (let i = 0; i < entries.length; i += this.batchSize) {
-      calls.push(this.scripts.recordOutcomes(key, entries.slice(i, i + this.batchSize), halfLifeMs, ttlMs));
+      calls.push(this.scripts.recordOutcomes(key, entries.slice(i, i + this.batchSize), forgetting, ttlMs));
     }
     await guard(Promise.all(calls));
   }
@@ -73,11 +74,12 @@ export class RedisScoringStore implements ScoringStore {
   async close(): Promise<void> {}
 }
 
+/** A stored value: 7 numbers, or 5 when written before recent counters existed (recent pair 0). */
 function parseEntry(field: string, value: string): StatEntry | undefined {
   const parts = value.split(' ').map(Number);
-  if (parts.length !== 5 || parts.some((n) => !Number.isFinite(n))) return undefined;
-  const [successes, failures, latencySum, latencyCount, at] = parts as [number, number, number, number, number];
-  return { ...parseStatField(field), successes, failures, latencySum, latencyCount, at };
+  if ((parts.length !== 5 && parts.length !== 7) || parts.some((n) => !Number.isFinite(n))) return undefined;
+  const [successes, failures, latencySum, latencyCount, at, recentSuccesses = 0, recentFailures = 0] = parts as [number, number, number, number, number, number?, number?];
+  return { ...parseStatField(field), successes, failures, latencySum, latencyCount, recentSuccesses, recentFailures, at };
 }
 
 /** Redis and connection failures become `StoreUnavailableError`; our own errors pass through. */

@@ -4,6 +4,7 @@
  */
 import type { Cluster, Redis } from 'ioredis';
 import { ScoringScriptError } from '../errors.js';
+import type { Forgetting } from '../change-detection.js';
 import type { StatEntry } from '../stats.js';
 import { statField } from '../device-class.js';
 import { loadScripts, packageInfo, scoringLuaDir, type ScriptDefinition } from './script-loader.js';
@@ -27,10 +28,10 @@ export class ScoringScripts {
   }
 
   /** `recordOutcomes-1.lua`: merges the entries into the stats hash; returns the fields written. */
-  async recordOutcomes(statsKey: string, entries: readonly StatEntry[], halfLifeMs: number, ttlMs: number): Promise<number> {
-    const args: Array<string | number> = [halfLifeMs, ttlMs];
+  async recordOutcomes(statsKey: string, entries: readonly StatEntry[], forgetting: Forgetting, ttlMs: number): Promise<number> {
+    const args: Array<string | number> = [forgetting.halfLifeMs, forgetting.recentHalfLifeMs, forgetting.changeThreshold, ttlMs];
     for (const e of entries) {
-      args.push(statField(e.classKey, e.provider), e.successes, e.failures, e.latencySum, e.latencyCount, e.at);
+      args.push(statField(e.classKey, e.provider), e.successes, e.failures, e.latencySum, e.latencyCount, e.at, e.recentSuccesses, e.recentFailures);
     }
     const result = Number(await this.runner.run('recordOutcomes', [statsKey], args));
     if (result < 0) throw new ScoringScriptError('recordOutcomes', result);

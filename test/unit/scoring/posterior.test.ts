@@ -6,6 +6,8 @@ const c = (successes: number, failures: number, latencyMs?: number): StatCounter
   failures,
   latencySum: latencyMs === undefined ? 0 : latencyMs * successes,
   latencyCount: latencyMs === undefined ? 0 : successes,
+  recentSuccesses: 0,
+  recentFailures: 0,
   at: 0,
 });
 const mean = (p: { alpha: number; beta: number }): number => p.alpha / (p.alpha + p.beta);

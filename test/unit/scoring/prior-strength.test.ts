@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { estimatePriorStrengths, statField, type StatCounters } from '../../../scoring/index.js';
 
-const H = 60_000;
-const c = (successes: number, failures: number): StatCounters => ({ successes, failures, latencySum: 0, latencyCount: 0, at: 0 });
+const H = { halfLifeMs: 60_000, recentHalfLifeMs: 0 };
+const c = (successes: number, failures: number): StatCounters => ({ successes, failures, latencySum: 0, latencyCount: 0, recentSuccesses: 0, recentFailures: 0, at: 0 });
 
 function brandWith(provider: string, children: Array<[number, number]>): Map<string, Map<string, StatCounters>> {
   const nodes = new Map<string, Map<string, StatCounters>>();

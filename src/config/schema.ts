@@ -207,6 +207,10 @@ export const ConfigSchema = Type.Object(
          * within minutes (bench:routing recovers in minutes at 300 s, in tens of minutes at 1800 s).
          */
         halfLifeSeconds: Type.Number({ exclusiveMinimum: 0, default: 300 }),
+        /** Half-life of the recent counters that detect a provider collapsing or recovering (0 = off). */
+        recentHalfLifeSeconds: Type.Number({ minimum: 0, default: 60 }),
+        /** |z| at which recent outcomes disagreeing with older ones make a class forget the older ones (0 = off). */
+        changeThreshold: Type.Number({ minimum: 0, default: 4 }),
         policy: Type.Union([Type.Literal('thompson'), Type.Literal('ucb'), Type.Literal('greedy')], { default: 'thompson' }),
         /** Most a class's recent first picks may stray from the greedy choice (0 = always greedy). */
         exploration: Type.Number({ minimum: 0, maximum: 1, default: 0.1 }),

@@ -4,7 +4,7 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
 import { GatewayError, RequestError, StoreUnavailableError, errorBody } from '../errors/index.js';
@@ -15,6 +15,7 @@ import { opsRoutes } from './routes/ops-routes.js';
 import { receiptRoutes } from './routes/receipt-routes.js';
 import { scoreRoutes } from './routes/score-routes.js';
 import type { HttpServices } from './services.js';
+import { validatorCompiler } from './validator-compiler.js';
 
 /** Fastify's own error codes for bad input, mapped to ours. */
 const FASTIFY_CODES: Record<string, { code: string; status: number }> = {
@@ -41,7 +42,7 @@ export async function buildServer(services: HttpServices, options: ServerOptions
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox's compiled checks: bodies are checked exactly (a string is never coerced into an array,
   // unknown fields are refused); only querystring and params are converted from their string form.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
 
   app.setErrorHandler((error: FastifyError | GatewayError | Error, request, reply) => {
     if (error instanceof RequestError) {
@@ -65,8 +66,10 @@ export async function buildServer(services: HttpServices, options: ServerOptions
     reply.code(404).send(errorBody('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback style, not async: no promise per request for a synchronous observation.
+  app.addHook('onResponse', (request, reply, done) => {
     services.metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   await app.register(swagger, {

@@ -2,16 +2,14 @@
  * API key authentication. Keys are compared as SHA-256 digests with timingSafeEqual against every
  * configured key (no early exit), so response time says nothing about how much of a key matched.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { GatewayConfig, Scope } from '../config/index.js';
 import { RequestError } from '../errors/index.js';
 
 interface KeyEntry {
   digest: Buffer;
-  app: string;
-  scopes: ReadonlySet<Scope>;
-  name?: string;
+  caller: Caller;
 }
 
 export interface Caller {
@@ -20,14 +18,15 @@ export interface Caller {
   scopes: ReadonlySet<Scope>;
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+// One-shot hash: no Hash object per request, same SHA-256 digest.
+const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
 
 export class ApiKeyAuth {
   private readonly keys: KeyEntry[];
 
   constructor(private readonly config: GatewayConfig) {
     this.keys = Object.entries(config.apps).flatMap(([app, appConfig]) =>
-      appConfig.apiKeys.map((k) => ({ digest: digest(k.key), app, scopes: new Set(k.scopes), name: k.name })),
+      appConfig.apiKeys.map((k) => ({ digest: digest(k.key), caller: Object.freeze({ app, keyName: k.name, scopes: new Set(k.scopes) }) })),
     );
   }
 
@@ -40,7 +39,8 @@ export class ApiKeyAuth {
     for (const entry of this.keys) {
       if (timingSafeEqual(entry.digest, presented) && !found) found = entry;
     }
-    return found && { app: found.app, keyName: found.name, scopes: found.scopes };
+    // The caller is built once per key at start-up (frozen), not per request.
+    return found?.caller;
   }
 
   /**

@@ -107,6 +107,11 @@ export class GatewayMetrics {
 
   private queueStatsSource: QueueStatsSource | undefined;
 
+  // Labelled children of the per-request metrics, made once per label set (all low-cardinality):
+  // saves building and validating a labels object on every request.
+  private readonly acceptedChildren = new Map<string, { notifications: Counter.Internal; recipients: Counter.Internal }>();
+  private readonly httpChildren = new Map<string, Histogram.Internal<'method' | 'route' | 'status_code'>>();
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'pushmux_' });
     // Queue gauges are read from the store at scrape time, so every instance reports the shared queue.
@@ -140,8 +145,13 @@ export class GatewayMetrics {
   }
 
   accepted(app: string, recipients: number): void {
-    this.notificationsAccepted.inc({ app });
-    this.recipientsAccepted.inc({ app }, recipients);
+    let children = this.acceptedChildren.get(app);
+    if (!children) {
+      children = { notifications: this.notificationsAccepted.labels(app), recipients: this.recipientsAccepted.labels(app) };
+      this.acceptedChildren.set(app, children);
+    }
+    children.notifications.inc();
+    children.recipients.inc(recipients);
   }
 
   attempt(app: string, provider: string, outcome: string, count = 1): void {
@@ -185,7 +195,13 @@ export class GatewayMetrics {
   }
 
   httpRequest(method: string, route: string, statusCode: number, seconds: number): void {
-    this.httpDuration.observe({ method, route, status_code: String(statusCode) }, seconds);
+    const key = `${method} ${statusCode} ${route}`;
+    let child = this.httpChildren.get(key);
+    if (!child) {
+      child = this.httpDuration.labels(method, route, String(statusCode));
+      this.httpChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -85,11 +85,12 @@ export class AcceptService {
   /** Device ids named directly plus those of the users named, deduplicated, not yet checked. */
   private async candidates(app: string, to: NotificationRequest['to']): Promise<string[]> {
     const deviceIds = to.deviceIds ?? [];
-    const userIds = [...new Set(to.userIds ?? [])];
-    if (deviceIds.length === 0 && userIds.length === 0) {
-      throw new RequestError('invalid_request', '`to` needs at least one of deviceIds or userIds');
+    if (!to.userIds || to.userIds.length === 0) {
+      if (deviceIds.length === 0) throw new RequestError('invalid_request', '`to` needs at least one of deviceIds or userIds');
+      // The common single-recipient send needs no dedup set.
+      return deviceIds.length === 1 ? deviceIds : [...new Set(deviceIds)];
     }
-    if (userIds.length === 0) return [...new Set(deviceIds)];
+    const userIds = [...new Set(to.userIds)];
     const byUser = await Promise.all(userIds.map((userId) => this.stores.devices.idsByUser(app, userId)));
     const all = new Set(deviceIds);
     for (const ids of byUser) for (const id of ids) all.add(id);
@@ -103,12 +104,12 @@ export class AcceptService {
     const providers = this.registry.forApp(app);
     if (providers.size === 0) throw new RequestError('no_channel', `App "${app}" has no providers configured`);
     const message = toPushMessage(notification);
-    const sizes: Record<string, { bytes: number; limit: number }> = {};
-    for (const [name, provider] of providers) {
-      const bytes = provider.payloadBytes(message);
-      if (bytes <= provider.maxPayloadBytes) return;
-      sizes[name] = { bytes, limit: provider.maxPayloadBytes };
+    // Fits once one channel can carry it; the sizes are only gathered for the refusal.
+    for (const provider of providers.values()) {
+      if (provider.payloadBytes(message) <= provider.maxPayloadBytes) return;
     }
+    const sizes: Record<string, { bytes: number; limit: number }> = {};
+    for (const [name, provider] of providers) sizes[name] = { bytes: provider.payloadBytes(message), limit: provider.maxPayloadBytes };
     throw new RequestError('payload_too_large', 'No configured channel can carry this payload', sizes);
   }
 }

@@ -7,7 +7,7 @@
  * (a placeholder until issue 6), then SMS (issue 7). Each step waits `deadlineFor()` for its ack.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { ProviderName, PushTarget, SendOutcome } from '../../providers/provider.js';
+import type { ProviderName, PushMessage, PushTarget, SendOutcome } from '../../providers/provider.js';
 import type { AppConfig, GatewayConfig } from '../config/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import type { Stores } from '../store/ports.js';
@@ -156,7 +156,7 @@ export class DeliveryRunner {
     const message = toPushMessage(notification);
     const plan = buildPlan(registry.forApp(app), ranker, notification, message, device, attempted);
     if (step === 0) for (const skip of plan.skipped) events.push({ at: this.now(), type: 'skip', channel: skip.channel, reason: skip.reason });
-    const steps: RunStep[] = plan.steps.map((planned) => this.providerStep(notification, device, planned));
+    const steps: RunStep[] = plan.steps.map((planned) => this.providerStep(notification, message, device, planned));
     const longConnection = this.longConnectionStep(notification, appConfig, device, attempted, step === 0 ? events : undefined);
     if (longConnection) steps.push(longConnection);
     const sms = this.smsStep(notification, device, attempted, step === 0 ? events : undefined);
@@ -177,16 +177,14 @@ export class DeliveryRunner {
         ? { channel: planned.channel, step, sentAt: now, deadlineAt: Math.min(now + deadlineMs, notification.expiresAt) }
         : undefined;
       const member = deadlineMember({ notificationId: notification.id, deviceId: device.id, step });
-      // Deadline before record: a crash between the two leaves a stale deadline (harmless), never a
-      // step waiting without one.
-      if (awaiting) await stores.deadlines.schedule(app, member, awaiting.deadlineAt);
       const intent: DeliveryRecord = {
         ...current, status: 'sending', channel: planned.channel, attempted: [...attempted], step, awaiting,
         events: [...events], version: current.version + 1, updatedAt: now,
       };
-      if (!(await stores.notifications.putDelivery(app, notification.id, intent))) {
+      // The step's deadline is scheduled by the same atomic write as its intent (one round trip): a
+      // crash never leaves a step waiting without a deadline, and a lost write schedules none.
+      if (!(await stores.notifications.putDelivery(app, notification.id, intent, awaiting && { member, dueAt: awaiting.deadlineAt }))) {
         // Another writer owns the delivery now (an ack): leave it to them.
-        if (awaiting) await stores.deadlines.cancel(app, member);
         return;
       }
       current = intent;
@@ -219,13 +217,14 @@ export class DeliveryRunner {
   }
 
   /** A provider step: one resilient send (retries, circuit and attempt metrics live in that layer). */
-  private providerStep(notification: NotificationRecord, device: DeviceRecord, planned: PlanStep): RunStep {
+  private providerStep(notification: NotificationRecord, message: PushMessage, device: DeviceRecord, planned: PlanStep): RunStep {
     const target: PushTarget = { deviceId: device.id, token: planned.token, platform: device.platform, brand: device.brand, model: device.model, sandbox: device.sandbox };
     return {
       channel: planned.channel,
       token: planned.token,
       send: async (signal) => {
-        const [outcome] = await planned.provider.send(toPushMessage(notification), [target], { signal });
+        // The plan's message, not a new one: adapters cache what they derive from it (payload, size).
+        const [outcome] = await planned.provider.send(message, [target], { signal });
         return outcome ?? { kind: 'retry', reason: 'provider returned no outcome' };
       },
       onInvalid: (reason) => this.dropToken(notification.app, device, planned.channel, planned.token, reason),

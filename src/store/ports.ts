@@ -46,8 +46,16 @@ export interface NotificationStore {
   /**
    * Writes a delivery record only if the stored one still has version `delivery.version - 1` (0: none
    * stored yet). Answers false when another writer got there first: re-read and decide again.
+   * `deadline`, when given, is scheduled in the same atomic step and only if the write wins: a step's
+   * intent and its ack deadline exist together or not at all (one round trip instead of two).
    */
-  putDelivery(app: string, id: string, delivery: DeliveryRecord): Promise<boolean>;
+  putDelivery(app: string, id: string, delivery: DeliveryRecord, deadline?: DeadlineEntry): Promise<boolean>;
+}
+
+/** One ack deadline: its member (see src/pipeline/deadline-member.ts) and when it falls due (epoch ms). */
+export interface DeadlineEntry {
+  member: string;
+  dueAt: number;
 }
 
 /**

@@ -13,12 +13,13 @@ export * from './memory-notification-store.js';
 export function createMemoryStores(now: () => number = Date.now): Stores {
   const queue = new MemoryJobQueue(now);
   const devices = new MemoryDeviceStore();
+  const deadlines = new MemoryDeadlineStore();
   return {
     kind: 'memory',
     devices,
-    notifications: new MemoryNotificationStore(queue, devices, now),
+    notifications: new MemoryNotificationStore(queue, devices, now, deadlines),
     queue,
-    deadlines: new MemoryDeadlineStore(),
+    deadlines,
     health: { async ping() {}, async close() { queue.wakeAll(); } },
   };
 }

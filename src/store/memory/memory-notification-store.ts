@@ -1,5 +1,6 @@
 import type { JobEnqueuer } from './memory-job-queue.js';
-import type { AcceptOptions, AcceptResult, DeviceStore, NotificationStore } from '../ports.js';
+import type { AcceptOptions, AcceptResult, DeadlineEntry, DeviceStore, NotificationStore } from '../ports.js';
+import { MemoryDeadlineStore } from './memory-deadline-store.js';
 import type { DeliveryRecord, NotificationRecord } from '../records.js';
 import { deepFreeze } from '../../deep-freeze.js';
 
@@ -17,6 +18,8 @@ export class MemoryNotificationStore implements NotificationStore {
     private readonly queue: JobEnqueuer,
     private readonly devices: Pick<DeviceStore, 'exist'>,
     private readonly now: () => number = Date.now,
+    /** Where putDelivery schedules a step's deadline along with its intent. */
+    private readonly deadlines: Pick<MemoryDeadlineStore, 'add'> = new MemoryDeadlineStore(),
   ) {}
 
   async accept(notification: NotificationRecord, options: AcceptOptions): Promise<AcceptResult> {
@@ -55,12 +58,16 @@ export class MemoryNotificationStore implements NotificationStore {
     return this.deliveries.get(`${app}/${id}`)?.get(deviceId);
   }
 
-  async putDelivery(app: string, id: string, delivery: DeliveryRecord): Promise<boolean> {
+  async putDelivery(app: string, id: string, delivery: DeliveryRecord, deadline?: DeadlineEntry): Promise<boolean> {
     const deliveries = this.deliveries.get(`${app}/${id}`);
     // A delivery of a notification past retention has nowhere to go; like Redis, it is dropped.
-    if (!deliveries) return true;
+    if (!deliveries) {
+      if (deadline) this.deadlines.add(app, deadline.member, deadline.dueAt);
+      return true;
+    }
     const current = deliveries.get(delivery.deviceId)?.version ?? 0;
     if (current !== delivery.version - 1) return false;
+    if (deadline) this.deadlines.add(app, deadline.member, deadline.dueAt);
     // Writers hand over a record they built for this write; freezing it (no copy) keeps it intact.
     Object.freeze(delivery.events);
     deliveries.set(delivery.deviceId, Object.freeze(delivery));

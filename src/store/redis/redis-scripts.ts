@@ -44,8 +44,12 @@ export class StoreScripts {
     return (await this.fn('accept')(...keys, ...args)) as (string | number)[];
   }
 
-  async putDelivery(key: string, deviceId: string, expectedVersion: number, value: string, retentionSeconds: number): Promise<boolean> {
-    return (await this.fn('putDelivery')(key, deviceId, expectedVersion, value, retentionSeconds)) === 1;
+  /** See lua/putDelivery-2.lua: `dueAt` '' schedules no deadline. */
+  async putDelivery(
+    keys: [deliveries: string, deadlines: string], deviceId: string, expectedVersion: number, value: string, retentionSeconds: number,
+    dueAt: number | '', member: string,
+  ): Promise<boolean> {
+    return (await this.fn('putDelivery')(...keys, deviceId, expectedVersion, value, retentionSeconds, dueAt, member)) === 1;
   }
 
   async claimDeadlines(due: string, leased: string, now: number, leaseUntil: number, limit: number): Promise<string[]> {

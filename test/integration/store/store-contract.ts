@@ -118,6 +118,20 @@ export function storeContract(name: string, setup: () => Promise<StoreFixture>, 
       expect(all.get('a')?.events[0]?.outcome).toBe('accepted');
     });
 
+    run('schedules a step deadline with its intent, and only when the write wins', async ({ stores, app }) => {
+      await registerAll(stores, app, ['a']);
+      const n = notification(app, ['a']);
+      await stores.notifications.accept(n, options(10));
+      const intent = { deviceId: 'a', status: 'sending' as const, channel: 'fcm', version: 1, attempted: ['fcm'], step: 1, events: [], updatedAt: 1 };
+      expect(await stores.notifications.putDelivery(app, n.id, intent, { member: `${n.id}|a|1`, dueAt: 1_000 })).toBe(true);
+      expect(await stores.deadlines.pending(app)).toBe(1);
+      // A writer that lost the compare-and-set leaves no deadline behind.
+      expect(await stores.notifications.putDelivery(app, n.id, { ...intent, step: 2 }, { member: `${n.id}|a|2`, dueAt: 1_000 })).toBe(false);
+      expect(await stores.deadlines.pending(app)).toBe(1);
+      expect(await stores.deadlines.claimDue(app, 1_000, 5_000, 10)).toEqual([`${n.id}|a|1`]);
+      expect((await stores.notifications.getDelivery(app, n.id, 'a'))?.status).toBe('sending');
+    });
+
     run('hands each job to one consumer, acks, and reclaims jobs of a silent consumer', async ({ stores, app }) => {
       await registerAll(stores, app, ['a', 'b', 'c']);
       const n = notification(app, ['a', 'b', 'c']);

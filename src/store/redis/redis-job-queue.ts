@@ -15,6 +15,8 @@ export class RedisJobQueue implements JobQueue {
   /** Blocking reads hold a connection, so each app's reader gets its own. */
   private readonly readers = new Map<string, RedisClient>();
   private readonly groupsReady = new Set<string>();
+  /** Acks waiting for this turn's flush, per app. */
+  private readonly acks = new Map<string, AckBatch>();
   private closed = false;
 
   constructor(private readonly client: RedisClient, private readonly keys: RedisKeys) {}
@@ -31,11 +33,34 @@ export class RedisJobQueue implements JobQueue {
     });
   }
 
+  /**
+   * Acks of one event-loop turn go out together: one XACK and one XDEL for all of them (4 commands
+   * for n jobs instead of 4n). Each caller still learns whether its own ack was written.
+   */
   ack(app: string, jobId: string): Promise<void> {
-    return guard('queue ack', async () => {
-      const stream = this.keys.jobs(app);
-      await this.client.multi().xack(stream, JOB_GROUP, jobId).xdel(stream, jobId).exec();
-    });
+    let batch = this.acks.get(app);
+    if (!batch) {
+      this.acks.set(app, (batch = new AckBatch()));
+      setImmediate(() => {
+        this.acks.delete(app);
+        void this.flushAcks(app, batch as AckBatch);
+      });
+    }
+    return batch.add(jobId);
+  }
+
+  private async flushAcks(app: string, batch: AckBatch): Promise<void> {
+    try {
+      await guard('queue ack', async () => {
+        const stream = this.keys.jobs(app);
+        const result = await this.client.multi().xack(stream, JOB_GROUP, ...batch.ids).xdel(stream, ...batch.ids).exec();
+        const failed = result?.find(([error]) => error !== null)?.[0];
+        if (!result || failed) throw failed ?? new Error('ack transaction discarded');
+      });
+      batch.settle();
+    } catch (error) {
+      batch.settle(error);
+    }
   }
 
   touch(app: string, consumer: string, jobIds: readonly string[]): Promise<void> {
@@ -101,6 +126,24 @@ export class RedisJobQueue implements JobQueue {
       if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
     }
     this.groupsReady.add(app);
+  }
+}
+
+/** Job ids acked in one event-loop turn and the callers waiting on them. */
+class AckBatch {
+  readonly ids: string[] = [];
+  private readonly waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+
+  add(id: string): Promise<void> {
+    this.ids.push(id);
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  settle(error?: unknown): void {
+    for (const waiter of this.waiters) {
+      if (error === undefined) waiter.resolve();
+      else waiter.reject(error);
+    }
   }
 }
 

@@ -129,11 +129,14 @@ export class DeliveryWorker {
 
   private async processJob(job: DeliveryJob): Promise<void> {
     const { stores, runner } = this.options;
-    const notification = await stores.notifications.get(job.app, job.notificationId);
-    if (!notification) return; // past retention: nothing left to deliver
-    const devices = await stores.devices.getMany(job.app, job.deviceIds);
+    // Issued together, so they share one round trip (the Redis client pipelines commands of one tick).
     // A re-run job may be half done: settled deliveries are left alone, unsettled ones resume.
-    const existing = job.deliveries > 1 ? await stores.notifications.getDeliveries(job.app, job.notificationId) : undefined;
+    const [notification, devices, existing] = await Promise.all([
+      stores.notifications.get(job.app, job.notificationId),
+      stores.devices.getMany(job.app, job.deviceIds),
+      job.deliveries > 1 ? stores.notifications.getDeliveries(job.app, job.notificationId) : undefined,
+    ]);
+    if (!notification) return; // past retention: nothing left to deliver
     const results = await Promise.allSettled(
       job.deviceIds.map(async (deviceId, i) => {
         const previous = existing?.get(deviceId);

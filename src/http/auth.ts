@@ -1,14 +1,18 @@
 /**
- * API key authentication. Keys are compared as SHA-256 digests with timingSafeEqual against every
- * configured key (no early exit), so response time says nothing about how much of a key matched.
+ * API key authentication. The presented key is compared with timingSafeEqual against every configured
+ * key (no early exit), each zero-padded to one fixed width, so response time says nothing about how
+ * much of a key matched, nor how long the keys are. (It compared SHA-256 digests before: the same
+ * property, at the price of a hash per request.)
  */
-import { hash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { GatewayConfig, Scope } from '../config/index.js';
 import { RequestError } from '../errors/index.js';
 
 interface KeyEntry {
-  digest: Buffer;
+  /** The key's UTF-8 bytes, zero-padded to the comparison width. */
+  padded: Buffer;
+  bytes: number;
   caller: Caller;
 }
 
@@ -18,28 +22,39 @@ export interface Caller {
   scopes: ReadonlySet<Scope>;
 }
 
-// One-shot hash: no Hash object per request, same SHA-256 digest.
-const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
+/** Comparison width floor: below it, the width would hint at the longest key's length. */
+const MIN_WIDTH = 128;
 
 export class ApiKeyAuth {
   private readonly keys: KeyEntry[];
+  /** Holds the presented key for the comparisons (one request at a time: the handler is synchronous). */
+  private readonly presented: Buffer;
 
   constructor(private readonly config: GatewayConfig) {
-    this.keys = Object.entries(config.apps).flatMap(([app, appConfig]) =>
-      appConfig.apiKeys.map((k) => ({ digest: digest(k.key), caller: Object.freeze({ app, keyName: k.name, scopes: new Set(k.scopes) }) })),
-    );
+    const all = Object.entries(config.apps).flatMap(([app, appConfig]) => appConfig.apiKeys.map((k) => ({ app, k })));
+    const width = Math.max(MIN_WIDTH, ...all.map(({ k }) => Buffer.byteLength(k.key, 'utf8')));
+    this.presented = Buffer.alloc(width);
+    this.keys = all.map(({ app, k }) => {
+      const padded = Buffer.alloc(width);
+      // The caller is built once per key at start-up (frozen), not per request.
+      return { padded, bytes: padded.write(k.key, 'utf8'), caller: Object.freeze({ app, keyName: k.name, scopes: new Set(k.scopes) }) };
+    });
   }
 
   /** The caller behind a bearer key, or undefined. */
   identify(authorization: string | undefined): Caller | undefined {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match?.[1]) return undefined;
-    const presented = digest(match[1]);
+    // A longer key than the width is compared by its first `width` bytes and then refused by length,
+    // so it takes the same time as any other wrong key.
+    const bytes = Buffer.byteLength(match[1], 'utf8');
+    this.presented.fill(0);
+    this.presented.write(match[1], 'utf8');
     let found: KeyEntry | undefined;
     for (const entry of this.keys) {
-      if (timingSafeEqual(entry.digest, presented) && !found) found = entry;
+      const same = timingSafeEqual(entry.padded, this.presented);
+      if (same && bytes === entry.bytes && !found) found = entry;
     }
-    // The caller is built once per key at start-up (frozen), not per request.
     return found?.caller;
   }
 

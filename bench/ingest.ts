@@ -5,6 +5,8 @@
  *
  * Settings (env): BENCH_DURATION_S (10), BENCH_CONNECTIONS (64), BENCH_DEVICES (10000),
  * BENCH_BATCH_SIZE notifications per batch (1000), BENCH_BATCH_RECIPIENTS per notification (10).
+ * BENCH_GATEWAY_NODE_OPTIONS is added to the gateway process's NODE_OPTIONS only, for profiling (e.g.
+ * `--import=/path/to/profiler.mjs`; Node 20 refuses --cpu-prof there); the baseline never gets it.
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -98,7 +100,11 @@ apps:
       jpush: { sandbox: {} }
 `);
 // API-only node: the benchmark measures accepting (stored durably), not delivering.
-const gateway = await startNodeProcess('src/main.ts', { PUSHMUX_CONFIG: configPath, REDIS_URL: redis.url, PUSHMUX_LOG_LEVEL: 'warn' });
+const gatewayNodeOptions = process.env.BENCH_GATEWAY_NODE_OPTIONS;
+const gateway = await startNodeProcess('src/main.ts', {
+  PUSHMUX_CONFIG: configPath, REDIS_URL: redis.url, PUSHMUX_LOG_LEVEL: 'warn',
+  ...(gatewayNodeOptions ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${gatewayNodeOptions}`.trim() } : {}),
+});
 let output: Record<string, unknown>;
 try {
   await registerDevices(gateway.base);

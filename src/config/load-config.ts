@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import Value from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { PROVIDER_NAMES } from '../../providers/provider.js';
+import { resolveConnectOptions } from '../connect/connect-options.js';
 import { ConfigError } from '../errors/index.js';
 import { embeddedDefaultApps } from './embedded-default.js';
 import type { Environment } from './environment.js';
@@ -159,6 +160,8 @@ function schemaError(issue: SchemaIssue): ConfigError {
 }
 
 function checkSemantics(config: GatewayConfig): void {
+  // How the connect options fit together (idle timeout past the heartbeat, burst holding an inbox).
+  resolveConnectOptions(config.connect);
   const seenKeys = new Map<string, string>();
   const knownChannels = new Set<string>([...PROVIDER_NAMES, ...PIPELINE_CHANNELS]);
   for (const [appId, app] of Object.entries(config.apps)) {

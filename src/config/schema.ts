@@ -199,6 +199,26 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /**
+     * pushmux's own WebSocket channel, per node (src/connect/). Every field is optional: unset ones take
+     * the production defaults of src/connect/connect-options.ts, which also checks how they fit together.
+     * No node id here: it must differ per process, so each process makes its own.
+     */
+    connect: Type.Optional(Type.Object(
+      {
+        maxFrameBytes: Type.Optional(Type.Integer({ minimum: 1 })),
+        heartbeatIntervalMs: Type.Optional(Type.Integer({ minimum: 1 })),
+        idleTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+        maxBufferedBytes: Type.Optional(Type.Integer({ minimum: 1 })),
+        inboxMaxMessages: Type.Optional(Type.Integer({ minimum: 1 })),
+        maxFramesPerSecond: Type.Optional(Type.Integer({ minimum: 1 })),
+        frameBurst: Type.Optional(Type.Integer({ minimum: 1 })),
+        maxTokenLifetimeMs: Type.Optional(Type.Integer({ minimum: 1 })),
+        presenceTtlMs: Type.Optional(Type.Integer({ minimum: 1 })),
+        inboxSweepIntervalMs: Type.Optional(Type.Integer({ minimum: 1 })),
+      },
+      { additionalProperties: false },
+    )),
     /** How providers are ranked per device class from measured acks (scoring/). */
     scoring: Type.Object(
       {

@@ -46,5 +46,5 @@ export function connectFactory(input: Partial<ConnectOptions> = {}, onService?: 
   };
 }
 
-/** The default long connection (export for src/main.ts: `createGateway({ config, connect: createConnect })`). */
-export const createConnect: ConnectFactory = (ctx) => connectFactory()(ctx);
+/** The long connection as the config's `connect` section tunes it (`createGateway({ config, connect: createConnect })`). */
+export const createConnect: ConnectFactory = (ctx) => connectFactory(ctx.config.connect)(ctx);

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { signConnectToken } from '../../../src/connect/index.js';
+import { createConnect, signConnectToken } from '../../../src/connect/index.js';
 import type { PushMessage } from '../../../providers/provider.js';
-import { auth, eventually, OTHER_APP_KEY } from '../../support/gateway.js';
-import { metricValue, openRaw, registerDevice, startNode, tokenFor, type TestNode } from './connect-helpers.js';
+import { auth, eventually, OTHER_APP_KEY, testGateway } from '../../support/gateway.js';
+import { connectConfig, metricValue, openRaw, registerDevice, startNode, tokenFor, type TestNode } from './connect-helpers.js';
 
 function message(id: string, bytes = 0): PushMessage {
   return { notificationId: id, appId: 'shop', title: 't', data: bytes > 0 ? { blob: 'x'.repeat(bytes) } : {}, priority: 'normal', ttlSeconds: 60, expiresAt: Date.now() + 60_000 };
@@ -174,6 +174,23 @@ describe('heartbeats', () => {
       second.ws.close();
     } finally {
       await node.gw.close();
+    }
+  });
+});
+
+describe('the config file tunes the channel', () => {
+  it('applies the connect section (here, a 512-byte frame bound)', async () => {
+    const gw = await testGateway({ config: { ...connectConfig(), connect: { maxFrameBytes: 512 } }, connect: createConnect });
+    try {
+      const url = await gw.listen();
+      const key = await registerDevice(gw, 'tuned');
+      const small = await openRaw(url, 'shop', tokenFor('tuned', key));
+      if (!small.ok) throw new Error('refused');
+      // 600 bytes: well under the default bound of 4 KiB, over the configured one.
+      small.ws.send(JSON.stringify({ type: 'ack', notificationId: 'x', pad: 'y'.repeat(600) }));
+      expect((await small.closed).code).toBe(1009);
+    } finally {
+      await gw.close();
     }
   });
 });

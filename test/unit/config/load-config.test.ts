@@ -81,6 +81,14 @@ describe('config', () => {
     expect(() => buildConfig(badId, env)).toThrow(ConfigError);
   });
 
+  it('tunes the long connection from its connect section and checks how the options fit together', () => {
+    const tuned = buildConfig({ ...testConfigObject(), connect: { heartbeatIntervalMs: 10_000, idleTimeoutMs: 25_000, frameBurst: 500 } }, env).config;
+    expect(tuned.connect).toEqual({ heartbeatIntervalMs: 10_000, idleTimeoutMs: 25_000, frameBurst: 500 });
+    expectConfigError(() => buildConfig({ ...testConfigObject(), connect: { heartbeatIntervalMs: 30_000, idleTimeoutMs: 20_000 } }, env), 'connect.idleTimeoutMs', /longer than heartbeatIntervalMs/);
+    expectConfigError(() => buildConfig({ ...testConfigObject(), connect: { frameBurst: 10 } }, env), 'connect.frameBurst', /inboxMaxMessages/);
+    expectConfigError(() => buildConfig({ ...testConfigObject(), connect: { nodeId: 'fixed' } }, env), 'connect.nodeId', /not a known setting/);
+  });
+
   it('reports an unreadable file, invalid YAML and a bad PORT', () => {
     expectConfigError(() => loadConfig({ vars: {}, configPath: '/nonexistent/pushmux.yaml' }), 'PUSHMUX_CONFIG', /cannot read/);
     const bad = writeTemp('apps: [unclosed');

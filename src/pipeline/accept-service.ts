@@ -44,7 +44,9 @@ export class AcceptService {
     if (!request.title && !request.body && (!request.data || Object.keys(request.data).length === 0)) {
       throw new RequestError('invalid_request', 'A notification needs a title, a body or data');
     }
-    const candidates = await this.candidates(app, request.to);
+    // Devices named directly need no lookup: no promise round for the common send.
+    const resolving = this.candidates(app, request.to);
+    const candidates = Array.isArray(resolving) ? resolving : await resolving;
 
     const createdAt = this.now();
     const ttlSeconds = request.ttlSeconds ?? appConfig.defaults.ttlSeconds;
@@ -83,14 +85,17 @@ export class AcceptService {
   }
 
   /** Device ids named directly plus those of the users named, deduplicated, not yet checked. */
-  private async candidates(app: string, to: NotificationRequest['to']): Promise<string[]> {
+  private candidates(app: string, to: NotificationRequest['to']): string[] | Promise<string[]> {
     const deviceIds = to.deviceIds ?? [];
     if (!to.userIds || to.userIds.length === 0) {
       if (deviceIds.length === 0) throw new RequestError('invalid_request', '`to` needs at least one of deviceIds or userIds');
       // The common single-recipient send needs no dedup set.
       return deviceIds.length === 1 ? deviceIds : [...new Set(deviceIds)];
     }
-    const userIds = [...new Set(to.userIds)];
+    return this.withUsersDevices(app, deviceIds, [...new Set(to.userIds)]);
+  }
+
+  private async withUsersDevices(app: string, deviceIds: string[], userIds: string[]): Promise<string[]> {
     const byUser = await Promise.all(userIds.map((userId) => this.stores.devices.idsByUser(app, userId)));
     const all = new Set(deviceIds);
     for (const ids of byUser) for (const id of ids) all.add(id);

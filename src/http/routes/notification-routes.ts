@@ -16,11 +16,11 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<HttpServices> = async
       body: NotificationBody,
       response: { 202: Accepted, ...errors },
     },
-  }, async (request, reply) => {
+  }, (request, reply) => {
     auth.authorize(request, request.params.app, 'send');
-    const answer = await accept.accept(request.params.app, request.body);
+    // Not async: fastify sends the returned promise's answer; every error path sets its own status.
     reply.code(202);
-    return answer;
+    return accept.accept(request.params.app, request.body);
   });
 
   app.post('/v1/apps/:app/notifications/batch', {

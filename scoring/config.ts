@@ -9,7 +9,8 @@ const POLICIES: ReadonlySet<string> = new Set<PolicyName>(['thompson', 'ucb', 'g
 
 /** The defaults merged under every partial config. */
 export const DEFAULT_SCORING_CONFIG: Readonly<ScoringConfig> = Object.freeze({
-  halfLifeSeconds: 1800,
+  // The gateway's default too (src/config/schema.ts): an outage or a fix shows within minutes.
+  halfLifeSeconds: 300,
   // A collapse shows in the recent counters within a minute or two; see change-detection.ts.
   recentHalfLifeSeconds: 60,
   changeThreshold: 4,

@@ -185,6 +185,21 @@ export function storeContract(name: string, setup: () => Promise<StoreFixture>, 
       expect(await d.pending(app)).toBe(0);
     });
 
+    run('a rescheduled or cancelled deadline falls due at its latest time, once', async ({ stores, app }) => {
+      const d = stores.deadlines;
+      await d.schedule(app, 'n|a|1', 1_000);
+      await d.schedule(app, 'n|a|1', 3_000);
+      expect(await d.claimDue(app, 2_000, 10_000, 10)).toEqual([]);
+      await d.schedule(app, 'n|b|1', 1_000);
+      await d.cancel(app, 'n|b|1');
+      await d.schedule(app, 'n|b|1', 2_500);
+      await d.schedule(app, 'n|c|1', 2_800);
+      await d.schedule(app, 'n|c|1', 2_800);
+      expect(await d.claimDue(app, 3_000, 10_000, 10)).toEqual(['n|b|1', 'n|c|1', 'n|a|1']);
+      expect(await d.claimDue(app, 3_000, 10_000, 10)).toEqual([]);
+      expect(await d.pending(app)).toBe(0);
+    });
+
     run('blocks a take until a job arrives, and returns empty when none does', async ({ stores, app }) => {
       await registerAll(stores, app, ['z']);
       expect(await stores.queue.take(app, 'w1', 1, 30)).toEqual([]);

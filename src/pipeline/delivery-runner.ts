@@ -65,21 +65,29 @@ const SLOW_SEND_RECHECK_MS = 1_000;
 /** Thrown when shutdown interrupts a step: the job stays un-acked and is reclaimed. */
 export class DeliveryInterrupted extends Error {}
 
-/** One step of a plan as the runner runs it: a channel and how to send on it. */
-interface RunStep {
+/** A step on one of pushmux's own channels (long connection, SMS): a channel and how to send on it. */
+interface ChannelStep {
   channel: string;
-  /** The device's address on the channel (a provider token, a phone number), for receipts. */
+  /** The device's address on the channel (a phone number), for receipts. */
   token?: string;
+  provider?: undefined;
   send(signal: AbortSignal): Promise<SendOutcome>;
-  /** Called when the channel says the device's address there is dead (a provider token). */
-  onInvalid?(reason: string): Promise<void>;
 }
+
+/**
+ * One step of a plan as the runner runs it. Provider steps are the plan's own entries, sent by the
+ * runner itself: no closures built per step on the path every push takes.
+ */
+type RunStep = PlanStep | ChannelStep;
 
 export class DeliveryRunner {
   private readonly now: () => number;
+  /** Every provider send carries the shutdown signal: one options object for all of them. */
+  private readonly sendOptions: { signal: AbortSignal };
 
   constructor(private readonly deps: DeliveryRunnerDeps) {
     this.now = deps.now ?? Date.now;
+    this.sendOptions = { signal: deps.stopSignal };
   }
 
   /** First step of a device's delivery, from a queued job. `existing` is set when a job is re-run. */
@@ -156,7 +164,7 @@ export class DeliveryRunner {
     const message = toPushMessage(notification);
     const plan = buildPlan(registry.forApp(app), ranker, notification, message, device, attempted);
     if (step === 0) for (const skip of plan.skipped) events.push({ at: this.now(), type: 'skip', channel: skip.channel, reason: skip.reason });
-    const steps: RunStep[] = plan.steps.map((planned) => this.providerStep(notification, message, device, planned));
+    const steps: RunStep[] = plan.steps;
     const longConnection = this.longConnectionStep(notification, appConfig, device, attempted, step === 0 ? events : undefined);
     if (longConnection) steps.push(longConnection);
     const sms = this.smsStep(notification, device, attempted, step === 0 ? events : undefined);
@@ -189,7 +197,7 @@ export class DeliveryRunner {
       }
       current = intent;
 
-      const result = await this.sendStep(planned, events);
+      const result = await this.sendStep(planned, events, message, device);
       if (result.kind === 'accepted') {
         this.deps.onAccepted?.({ app, notificationId: notification.id, deviceId: device.id, channel: planned.channel, providerMessageId: result.providerMessageId, token: planned.token });
         if (!awaiting) {
@@ -208,7 +216,7 @@ export class DeliveryRunner {
       }
       // The step is over without the provider taking the message: its deadline must not fire.
       if (awaiting) await stores.deadlines.cancel(app, member);
-      if (result.kind === 'invalid-token') await planned.onInvalid?.(result.reason);
+      if (result.kind === 'invalid-token' && planned.provider) await this.dropToken(app, device, planned.channel, planned.token, result.reason);
     }
 
     if (escalatedFrom) metrics.escalation(app, escalatedFrom, 'exhausted');
@@ -217,25 +225,18 @@ export class DeliveryRunner {
   }
 
   /** A provider step: one resilient send (retries, circuit and attempt metrics live in that layer). */
-  private providerStep(notification: NotificationRecord, message: PushMessage, device: DeviceRecord, planned: PlanStep): RunStep {
+  private async sendProvider(planned: PlanStep, message: PushMessage, device: DeviceRecord): Promise<SendOutcome> {
     const target: PushTarget = { deviceId: device.id, token: planned.token, platform: device.platform, brand: device.brand, model: device.model, sandbox: device.sandbox };
-    return {
-      channel: planned.channel,
-      token: planned.token,
-      send: async (signal) => {
-        // The plan's message, not a new one: adapters cache what they derive from it (payload, size).
-        const [outcome] = await planned.provider.send(message, [target], { signal });
-        return outcome ?? { kind: 'retry', reason: 'provider returned no outcome' };
-      },
-      onInvalid: (reason) => this.dropToken(notification.app, device, planned.channel, planned.token, reason),
-    };
+    // The plan's message, not a new one: adapters cache what they derive from it (payload, size).
+    const [outcome] = await planned.provider.send(message, [target], this.sendOptions);
+    return outcome ?? { kind: 'retry', reason: 'provider returned no outcome' };
   }
 
   /**
    * pushmux's own channel, after the providers: online devices get the message on their socket,
    * offline ones find it in their inbox; either way the step waits for the ack.
    */
-  private longConnectionStep(notification: NotificationRecord, appConfig: AppConfig, device: DeviceRecord, attempted: readonly string[], skipEvents?: DeliveryRecord['events']): RunStep | undefined {
+  private longConnectionStep(notification: NotificationRecord, appConfig: AppConfig, device: DeviceRecord, attempted: readonly string[], skipEvents?: DeliveryRecord['events']): ChannelStep | undefined {
     if (!appConfig.longConnection.enabled || attempted.includes(LONG_CONNECTION_CHANNEL)) return undefined;
     if (notification.channels?.allow && !notification.channels.allow.includes(LONG_CONNECTION_CHANNEL)) return undefined;
     if (notification.channels?.deny?.includes(LONG_CONNECTION_CHANNEL)) return undefined;
@@ -258,7 +259,7 @@ export class DeliveryRunner {
   }
 
   /** SMS for notifications that ask for it, to devices with a phone number, where the app has a sender. */
-  private smsStep(notification: NotificationRecord, device: DeviceRecord, attempted: readonly string[], skipEvents?: DeliveryRecord['events']): RunStep | undefined {
+  private smsStep(notification: NotificationRecord, device: DeviceRecord, attempted: readonly string[], skipEvents?: DeliveryRecord['events']): ChannelStep | undefined {
     const { sms, metrics } = this.deps;
     const text = notification.sms?.text;
     if (!text || attempted.includes(SMS_CHANNEL)) return undefined;
@@ -285,11 +286,11 @@ export class DeliveryRunner {
   }
 
   /** Runs one step and appends its attempt to `events`. */
-  private async sendStep(step: RunStep, events: DeliveryRecord['events']): Promise<SendOutcome> {
+  private async sendStep(step: RunStep, events: DeliveryRecord['events'], message: PushMessage, device: DeviceRecord): Promise<SendOutcome> {
     const { stopSignal } = this.deps;
     if (stopSignal.aborted) throw new DeliveryInterrupted('stopping');
     const started = performance.now();
-    const result = await step.send(stopSignal);
+    const result = step.provider ? await this.sendProvider(step, message, device) : await step.send(stopSignal);
     if (result.kind === 'retry' && result.reason === 'aborted' && stopSignal.aborted) throw new DeliveryInterrupted('stopping');
     events.push({
       at: this.now(), type: 'attempt', channel: step.channel, outcome: result.kind,

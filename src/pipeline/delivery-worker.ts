@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { ConcurrencyLimiter } from '../../providers/resilience/concurrency-limiter.js';
 import type { Stores } from '../store/ports.js';
-import { SETTLED_STATUSES, type DeliveryJob, type NotificationRecord } from '../store/records.js';
+import { SETTLED_STATUSES, type DeliveryJob, type DeliveryRecord, type DeviceRecord, type NotificationRecord } from '../store/records.js';
 import { parseDeadlineMember } from './deadline-member.js';
 import { DeliveryInterrupted, type DeliveryRunner } from './delivery-runner.js';
 
@@ -128,7 +128,7 @@ export class DeliveryWorker {
   }
 
   private async processJob(job: DeliveryJob): Promise<void> {
-    const { stores, runner } = this.options;
+    const { stores } = this.options;
     // Issued together, so they share one round trip (the Redis client pipelines commands of one tick).
     // A re-run job may be half done: settled deliveries are left alone, unsettled ones resume.
     const [notification, devices, existing] = await Promise.all([
@@ -137,20 +137,24 @@ export class DeliveryWorker {
       job.deliveries > 1 ? stores.notifications.getDeliveries(job.app, job.notificationId) : undefined,
     ]);
     if (!notification) return; // past retention: nothing left to deliver
-    const results = await Promise.allSettled(
-      job.deviceIds.map(async (deviceId, i) => {
-        const previous = existing?.get(deviceId);
-        if (previous && SETTLED_STATUSES.has(previous.status)) return;
-        await this.deliverySlots.acquire();
-        try {
-          await runner.start(notification, deviceId, devices[i], previous);
-        } finally {
-          this.deliverySlots.release();
-        }
-      }),
-    );
+    // Most jobs carry one device: no per-device promises to gather.
+    if (job.deviceIds.length === 1) return this.deliver(notification, job.deviceIds[0] as string, devices[0], existing);
+    const results = await Promise.allSettled(job.deviceIds.map((deviceId, i) => this.deliver(notification, deviceId, devices[i], existing)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  /** One device of a job, in a delivery slot; a delivery a previous run settled is left alone. */
+  private async deliver(notification: NotificationRecord, deviceId: string, device: DeviceRecord | undefined, existing: Map<string, DeliveryRecord> | undefined): Promise<void> {
+    const previous = existing?.get(deviceId);
+    if (previous && SETTLED_STATUSES.has(previous.status)) return;
+    const slot = this.deliverySlots.acquire();
+    if (slot !== 'acquired') await slot;
+    try {
+      await this.options.runner.start(notification, deviceId, device, previous);
+    } finally {
+      this.deliverySlots.release();
+    }
   }
 
   /** Claims this app's expired deadlines every tick and escalates each. */

@@ -136,11 +136,25 @@ const TIMED_OUT: unique symbol = Symbol('timed-out');
  * the caller's signal as is.
  */
 function raceTimeout<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(resolve, ms, TIMED_OUT);
+  // One promise and one timer; Promise.race plus finally() made four promises per call.
+  return new Promise<T | typeof TIMED_OUT>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms, TIMED_OUT);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  return Promise.race([work, timedOut]).finally(() => clearTimeout(timer));
+}
+
+/** A retry outcome worth another try inside this send. */
+function isRetryable(outcome: SendOutcome): outcome is Extract<SendOutcome, { kind: 'retry' }> {
+  return outcome.kind === 'retry' && !FINAL_RETRY_REASONS.has(outcome.reason);
 }
 
 /**
@@ -232,6 +246,7 @@ export class ResilientProvider implements Provider {
     const signal = options?.signal;
     // Fast path for the common single-shot call: no bookkeeping of which targets to retry.
     if (this.maxAttempts === 1) return this.attempt(message, targets, 1, signal);
+    if (targets.length === 1) return this.sendOne(message, targets, signal);
     const outcomes: SendOutcome[] = fill(targets.length, { kind: 'retry', reason: 'not-attempted' });
     let pending: number[] = targets.map((_, index) => index);
 
@@ -243,7 +258,7 @@ export class ResilientProvider implements Provider {
       results.forEach((outcome, position) => {
         const index = pending[position] as number;
         outcomes[index] = outcome;
-        if (outcome.kind === 'retry' && !FINAL_RETRY_REASONS.has(outcome.reason)) {
+        if (isRetryable(outcome)) {
           again.push(index);
           if (outcome.retryAfterMs !== undefined) retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.retryAfterMs);
         }
@@ -260,6 +275,23 @@ export class ResilientProvider implements Provider {
       pending = again;
     }
     return outcomes;
+  }
+
+  /** `send` for a single target (every APNs push): the same retry loop without per-target bookkeeping. */
+  private async sendOne(message: PushMessage, targets: readonly PushTarget[], signal: AbortSignal | undefined): Promise<SendOutcome[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      const results = await this.attempt(message, targets, attempt, signal);
+      const outcome = results[0] as SendOutcome;
+      if (!isRetryable(outcome) || attempt >= this.maxAttempts || signal?.aborted) return results;
+      const delayMs = retryDelayMs(attempt, outcome.retryAfterMs, this.backoff, this.random);
+      // A long wait is the pipeline's to schedule; a retry after expiry would deliver a dead message.
+      if (delayMs > this.maxRetryDelayMs || Date.now() + delayMs >= message.expiresAt) return results;
+      try {
+        await sleep(delayMs, undefined, signal ? { signal } : undefined);
+      } catch {
+        return results;
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -332,6 +364,18 @@ export class ResilientProvider implements Provider {
   private report(outcomes: readonly SendOutcome[], latencyMs: number, attempt: number): void {
     const onAttempt = this.hooks.onAttempt;
     if (!onAttempt) return;
+    if (outcomes.length === 1) {
+      // One target (every APNs call): one event, no grouping map.
+      const outcome = outcomes[0] as SendOutcome;
+      const event: AttemptEvent = { app: this.appId, provider: this.name, outcome: outcome.kind, count: 1, latencyMs, attempt };
+      if (outcome.kind !== 'accepted') event.reason = outcome.reason;
+      try {
+        onAttempt.call(this.hooks, event);
+      } catch {
+        // A metrics hook must never break delivery.
+      }
+      return;
+    }
     const groups = new Map<string, AttemptEvent>();
     for (const outcome of outcomes) {
       const reason = outcome.kind === 'accepted' ? undefined : outcome.reason;

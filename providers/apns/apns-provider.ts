@@ -39,6 +39,8 @@ export class ApnsProvider implements Provider {
   private readonly warnings: ThrottledWarning;
   private readonly clients: { production?: ApnsClient; sandbox?: ApnsClient } = {};
   private readonly handoff = new ApnsIdHandoff();
+  /** Payloads by message (see prepare()); weak, so a message is forgotten with its delivery. */
+  private readonly prepared = new WeakMap<PushMessage, { payload: ApnsPayload; bytes: number }>();
   private closed = false;
 
   constructor(settings: ApnsSettings, context: ApnsProviderContext, options: { maxBatchSize?: number } = {}) {
@@ -54,14 +56,14 @@ export class ApnsProvider implements Provider {
   }
 
   payloadBytes(message: PushMessage): number {
-    return jsonBytes(buildApnsPayload(message));
+    return this.prepare(message).bytes;
   }
 
   async send(message: PushMessage, targets: readonly PushTarget[], options?: SendOptions): Promise<SendOutcome[]> {
     if (this.closed) return targets.map(() => ({ kind: 'retry', reason: 'provider-closed' }));
-    const payload = buildApnsPayload(message);
+    const { payload, bytes } = this.prepare(message);
     // Refuse locally what APNs would refuse, without spending a request per device on it.
-    if (jsonBytes(payload) > MAX_PAYLOAD_BYTES) return targets.map(() => ({ kind: 'rejected', reason: 'PayloadTooLarge' }));
+    if (bytes > MAX_PAYLOAD_BYTES) return targets.map(() => ({ kind: 'rejected', reason: 'PayloadTooLarge' }));
     if (message.collapseKey !== undefined && Buffer.byteLength(message.collapseKey) > MAX_COLLAPSE_ID_BYTES) {
       return targets.map(() => ({ kind: 'rejected', reason: 'BadCollapseId' }));
     }
@@ -106,6 +108,20 @@ export class ApnsProvider implements Provider {
         return outcome;
       }
     }
+  }
+
+  /**
+   * The message's payload and its size, built once per message: the planner asks for the size and the
+   * send needs both, for the same message object.
+   */
+  private prepare(message: PushMessage): { payload: ApnsPayload; bytes: number } {
+    let prepared = this.prepared.get(message);
+    if (!prepared) {
+      const payload = buildApnsPayload(message);
+      prepared = { payload, bytes: jsonBytes(payload) };
+      this.prepared.set(message, prepared);
+    }
+    return prepared;
   }
 
   private clientFor(sandbox: boolean): ApnsClient {

@@ -11,18 +11,37 @@ export type QueueStatsSource = () => Promise<Map<string, QueueStats>>;
 export class GatewayMetrics {
   readonly registry = new Registry();
 
-  private readonly notificationsAccepted = new Counter({
+  /**
+   * Accepts per app not yet added to the two counters below: a plain increment per request, added to
+   * the counters by their collect() (run whenever they are read, e.g. every scrape), so every read
+   * sees exact totals without prom-client's label hashing on the hot path.
+   */
+  private readonly pendingAccepted = new Map<string, { notifications: number; recipients: number }>();
+
+  private readonly notificationsAccepted: Counter<'app'> = new Counter({
     name: 'pushmux_notifications_accepted_total',
     help: 'Notifications accepted (answered 202 and durably stored).',
     labelNames: ['app'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const [app, pending] of this.pendingAccepted) {
+        if (pending.notifications > 0) this.notificationsAccepted.inc({ app }, pending.notifications);
+        pending.notifications = 0;
+      }
+    },
   });
 
-  private readonly recipientsAccepted = new Counter({
+  private readonly recipientsAccepted: Counter<'app'> = new Counter({
     name: 'pushmux_recipients_accepted_total',
     help: 'Device deliveries queued by accepted notifications.',
     labelNames: ['app'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const [app, pending] of this.pendingAccepted) {
+        if (pending.recipients > 0) this.recipientsAccepted.inc({ app }, pending.recipients);
+        pending.recipients = 0;
+      }
+    },
   });
 
   private readonly providerAttempts = new Counter({
@@ -107,9 +126,8 @@ export class GatewayMetrics {
 
   private queueStatsSource: QueueStatsSource | undefined;
 
-  // Labelled children of the per-request metrics, made once per label set (all low-cardinality):
+  // Labelled children of the HTTP histogram, made once per label set (all low-cardinality):
   // saves building and validating a labels object on every request.
-  private readonly acceptedChildren = new Map<string, { notifications: Counter.Internal; recipients: Counter.Internal }>();
   private readonly httpChildren = new Map<string, Histogram.Internal<'method' | 'route' | 'status_code'>>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -145,13 +163,13 @@ export class GatewayMetrics {
   }
 
   accepted(app: string, recipients: number): void {
-    let children = this.acceptedChildren.get(app);
-    if (!children) {
-      children = { notifications: this.notificationsAccepted.labels(app), recipients: this.recipientsAccepted.labels(app) };
-      this.acceptedChildren.set(app, children);
+    let pending = this.pendingAccepted.get(app);
+    if (!pending) {
+      pending = { notifications: 0, recipients: 0 };
+      this.pendingAccepted.set(app, pending);
     }
-    children.notifications.inc();
-    children.recipients.inc(recipients);
+    pending.notifications += 1;
+    pending.recipients += recipients;
   }
 
   attempt(app: string, provider: string, outcome: string, count = 1): void {

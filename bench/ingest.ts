@@ -2,6 +2,7 @@
  * npm run bench:ingest — accept throughput with durable storage (Redis) against a bare fastify route
  * answering 202 on the same machine, in the same run, driven by this separate load process
  * (autocannon). Also measures the batch endpoint in recipients per second. Prints one JSON line.
+ * The gateway is built and run as `npm start` runs it (dist/, tsc's output).
  *
  * Settings (env): BENCH_DURATION_S (10), BENCH_CONNECTIONS (64), BENCH_DEVICES (10000),
  * BENCH_BATCH_SIZE notifications per batch (1000), BENCH_BATCH_RECIPIENTS per notification (10).
@@ -11,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import { benchRedis, startNodeProcess, writeTempConfig } from './support/processes.js';
+import { benchRedis, buildGateway, startNodeProcess, writeTempConfig } from './support/processes.js';
 
 const durationS = Number(process.env.BENCH_DURATION_S ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -101,7 +102,7 @@ apps:
 `);
 // API-only node: the benchmark measures accepting (stored durably), not delivering.
 const gatewayNodeOptions = process.env.BENCH_GATEWAY_NODE_OPTIONS;
-const gateway = await startNodeProcess('src/main.ts', {
+const gateway = await startNodeProcess(buildGateway(), {
   PUSHMUX_CONFIG: configPath, REDIS_URL: redis.url, PUSHMUX_LOG_LEVEL: 'warn',
   ...(gatewayNodeOptions ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${gatewayNodeOptions}`.trim() } : {}),
 });
@@ -126,7 +127,7 @@ try {
   const batch = await load(`${gateway.base}/v1/apps/bench/notifications/batch`, batchBody, { connections: 4, durationS });
   await gateway.stop();
 
-  const bare = await startNodeProcess('bench/support/bare-server.ts', {});
+  const bare = await startNodeProcess('bench/support/bare-server.mjs', {});
   await load(`${bare.base}/v1/apps/bench/notifications`, single, { connections, durationS: 2 });
   const bareCpu0 = readProcessCpuMs(bare.child.pid);
   const baseline = await load(`${bare.base}/v1/apps/bench/notifications`, single, { connections, durationS });

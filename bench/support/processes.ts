@@ -1,5 +1,5 @@
 /** Helpers the benchmarks share: start the gateway (or another server) as a process, wait for it, stop it. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +11,14 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `node --import tsx <script>` with env and waits until GET <readyPath> answers. */
+/**
+ * Spawns `node <script>` (JavaScript: compiled or plain) or `node --import tsx <script>` (TypeScript)
+ * with env, and waits until GET <readyPath> answers.
+ */
 export async function startNodeProcess(script: string, env: Record<string, string>, readyPath = '/healthz'): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -42,6 +46,15 @@ export async function startNodeProcess(script: string, env: Record<string, strin
       await exited;
     },
   };
+}
+
+/**
+ * Builds the gateway as `npm start` does and answers its entry point, so a benchmark measures the code
+ * production runs (tsc's output), not the TypeScript loader's (which wraps every function it defines).
+ */
+export function buildGateway(): string {
+  execFileSync('npm', ['run', '-s', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return 'dist/src/main.js';
 }
 
 /** REDIS_URL when set, else a redis-server of the benchmark's own. */

@@ -1,6 +1,7 @@
 /**
  * The ingest baseline: a bare fastify route that parses the same JSON body and answers 202 with an id,
- * storing nothing. What the HTTP stack alone allows on this machine.
+ * storing nothing. What the HTTP stack alone allows on this machine. Plain JavaScript, run by node
+ * itself like the compiled gateway it is compared with (no TypeScript loader in either).
  */
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';

@@ -185,10 +185,9 @@ export class DeliveryRunner {
         ? { channel: planned.channel, step, sentAt: now, deadlineAt: Math.min(now + deadlineMs, notification.expiresAt) }
         : undefined;
       const member = deadlineMember({ notificationId: notification.id, deviceId: device.id, step });
-      const intent: DeliveryRecord = {
-        ...current, status: 'sending', channel: planned.channel, attempted: [...attempted], step, awaiting,
-        events: [...events], version: current.version + 1, updatedAt: now,
-      };
+      const intent = nextRecord(current, {
+        status: 'sending', channel: planned.channel, attempted: [...attempted], step, awaiting, events: [...events], updatedAt: now,
+      });
       // The step's deadline is scheduled by the same atomic write as its intent (one round trip): a
       // crash never leaves a step waiting without a deadline, and a lost write schedules none.
       if (!(await stores.notifications.putDelivery(app, notification.id, intent, awaiting && { member, dueAt: awaiting.deadlineAt }))) {
@@ -205,11 +204,11 @@ export class DeliveryRunner {
           return this.finish(notification, current, 'sent', planned.channel, undefined, events, attempted, step);
         }
         const at = this.now();
-        const sent: DeliveryRecord = {
-          ...current, status: 'sent', version: current.version + 1, updatedAt: at,
+        const sent = nextRecord(current, {
+          status: 'sent', channel: current.channel, attempted: current.attempted, step: current.step, updatedAt: at,
           awaiting: { ...awaiting, sentAt: at, providerMessageId: result.providerMessageId },
           events: [...events, { at, type: 'state', status: 'sent', deadlineMs }],
-        };
+        });
         // Losing this write means an ack already ended the delivery (and cancelled the deadline).
         await stores.notifications.putDelivery(app, notification.id, sent);
         return;
@@ -315,10 +314,9 @@ export class DeliveryRunner {
     events: DeliveryRecord['events'] = base.events, attempted = base.attempted, step = base.step,
   ): Promise<void> {
     const now = this.now();
-    const record: DeliveryRecord = {
-      ...base, status, channel: channel ?? base.channel, attempted, step, awaiting: undefined,
-      version: base.version + 1, updatedAt: now, events: [...events, { at: now, type: 'state', status, reason }],
-    };
+    const record = nextRecord(base, {
+      status, channel: channel ?? base.channel, attempted, step, awaiting: undefined, updatedAt: now, events: [...events, { at: now, type: 'state', status, reason }],
+    });
     if (await this.deps.stores.notifications.putDelivery(notification.app, notification.id, record)) {
       this.deps.metrics.deliveryFinished(notification.app, status);
     }
@@ -330,6 +328,27 @@ export class DeliveryRunner {
     this.deps.metrics.invalidToken(app, channel);
     this.deps.onInvalidToken?.({ app, deviceId: device.id, provider: channel, token, reason, at: this.now() });
   }
+}
+
+/**
+ * The next version of `base` with `changes`, written out field by field in one order: every record the
+ * runner writes then has one shape, where object spread over records of varying shapes (new, read
+ * back, frozen) was the runner's hottest line. `satisfies` makes a new DeliveryRecord field a compile
+ * error here rather than a field silently dropped.
+ */
+function nextRecord(base: DeliveryRecord, changes: Omit<DeliveryRecord, 'deviceId' | 'deviceClass' | 'version'>): DeliveryRecord {
+  return {
+    deviceId: base.deviceId,
+    status: changes.status,
+    channel: changes.channel,
+    version: base.version + 1,
+    attempted: changes.attempted,
+    step: changes.step,
+    awaiting: changes.awaiting,
+    deviceClass: base.deviceClass,
+    events: changes.events,
+    updatedAt: changes.updatedAt,
+  } satisfies Record<keyof DeliveryRecord, unknown>;
 }
 
 export function classOf(device: Pick<DeviceRecord, 'platform' | 'brand' | 'model'>): DeviceClass {

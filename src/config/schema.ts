@@ -132,6 +132,12 @@ export const AppSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * Web origins whose pages may ack and poll the inbox from the browser (the JS SDK on another
+     * origin than the gateway), e.g. "https://shop.example". Only the device routes answer CORS; the
+     * API-key routes are for servers and never do.
+     */
+    browserOrigins: Type.Array(Type.String({ pattern: '^https?://[^/?#]+$' }), { default: [] }),
     /** pushmux's own long connection as a plan step after the providers (issue 6). */
     longConnection: Type.Object(
       { enabled: Type.Boolean({ default: true }) },
@@ -234,6 +240,8 @@ export const ConfigSchema = Type.Object(
         policy: Type.Union([Type.Literal('thompson'), Type.Literal('ucb'), Type.Literal('greedy')], { default: 'thompson' }),
         /** Most a class's recent first picks may stray from the greedy choice (0 = always greedy). */
         exploration: Type.Number({ minimum: 0, maximum: 1, default: 0.1 }),
+        /** Thompson explores an arm only within this many sd of the greedy one's mean (0 = any arm). */
+        explorationOverlap: Type.Number({ minimum: 0, default: 1 }),
         /** Utility weight per second of expected ack latency. */
         latencyWeight: Type.Number({ minimum: 0, default: 0.002 }),
         /** Utility cost per message, by channel (SMS costs money). */

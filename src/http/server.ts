@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
 import { GatewayError, RequestError, StoreUnavailableError, errorBody } from '../errors/index.js';
+import { registerDeviceCors } from './device-cors.js';
 import { ackRoutes } from './routes/ack-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
@@ -81,6 +82,7 @@ export async function buildServer(services: HttpServices, options: ServerOptions
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerDeviceCors(app, services.config);
 
   await app.register(opsRoutes, services);
   await app.register(deviceRoutes, services);

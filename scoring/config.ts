@@ -16,6 +16,8 @@ export const DEFAULT_SCORING_CONFIG: Readonly<ScoringConfig> = Object.freeze({
   changeThreshold: 4,
   policy: 'thompson',
   exploration: 0.1,
+  // Thompson explores an arm only while it is within two sd of the best: see exploration-gate.ts.
+  explorationOverlap: 2,
   latencyWeight: 0.002,
   // SMS costs money: it must deliver 30 points better than a free channel to be ranked above it.
   costs: { sms: 0.3 },
@@ -79,6 +81,7 @@ export function resolveScoringConfig(partial: Partial<ScoringConfig> = {}): Read
   }
   if (!POLICIES.has(config.policy)) throw new ConfigError('scoring.policy', `unknown policy ${String(config.policy)}`, 'use thompson, ucb or greedy');
   unit('scoring.exploration', config.exploration);
+  nonNegative('scoring.explorationOverlap', config.explorationOverlap, 'set e.g. 2, or 0 to explore any arm the policy picks');
   if (!Number.isFinite(config.latencyWeight) || config.latencyWeight < 0) {
     throw new ConfigError('scoring.latencyWeight', `must be >= 0, got ${config.latencyWeight}`, 'set e.g. 0.002');
   }

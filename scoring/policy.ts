@@ -6,7 +6,8 @@
  *    chance an arm is actually best, so it shifts fast when a provider degrades).
  *  - ucb: posterior mean plus the UCB1 bonus sqrt(2 ln N / n), n the arm's effective samples (prior
  *    included) and N the class's total.
- * The engine caps how often the pick may differ from the greedy one (`exploration`).
+ * The engine caps how often the pick may differ from the greedy one (`exploration`) and drops Thompson
+ * picks of arms confidently worse than the greedy one (`explorationOverlap`, see exploration-gate.ts).
  */
 import type { Sampler } from './random.js';
 import type { PolicyName } from './types.js';
@@ -19,6 +20,8 @@ export interface Arm {
   meanUtility: number;
   /** −latencyWeight × expected latency (s) − cost. */
   utilityOffset: number;
+  /** Variance of the Beta posterior (see exploration-gate.ts). */
+  variance: number;
 }
 
 /** Index of the arm with the highest mean utility (first on ties). */

@@ -9,6 +9,7 @@ import type { Forgetting } from './change-detection.js';
 import { betaInterval } from './beta-math.js';
 import { resolveScoringConfig } from './config.js';
 import { levelKeys, normalizeClass, parseClassKey, statField, type NormalizedClass } from './device-class.js';
+import { betaVariance, overlapsBest } from './exploration-gate.js';
 import { greedyIndex, pickIndex, type Arm } from './policy.js';
 import { pathPosteriors, type Posterior } from './posterior.js';
 import { estimatePriorStrengths } from './prior-strength.js';
@@ -132,6 +133,11 @@ class DefaultScoringEngine implements ScoringEngine {
     const arms = rest.map((p) => this.arm(state, p));
     const greedy = greedyIndex(arms);
     let pick = state.exploration <= 0 ? greedy : pickIndex(state.policy, arms, this.sampler);
+    // Thompson's draws land on confidently bad arms too; spend the exploration budget only on arms that
+    // may still be the best (UCB's optimism is deterministic and left as it is).
+    if (pick !== greedy && state.policy === 'thompson' && !overlapsBest(arms[pick] as Arm, arms[greedy] as Arm, this.config.explorationOverlap)) {
+      pick = greedy;
+    }
     if (pick !== greedy) {
       // Bounded exploration: once this class's recent share of non-greedy picks reaches the cap, exploit.
       if (state.exploreShare >= state.exploration) pick = greedy;
@@ -373,6 +379,7 @@ class DefaultScoringEngine implements ScoringEngine {
         beta: posterior.beta,
         meanUtility: posterior.alpha / (posterior.alpha + posterior.beta) + utilityOffset,
         utilityOffset,
+        variance: betaVariance(posterior.alpha, posterior.beta),
       };
       state.arms.set(provider, arm);
     }

@@ -63,6 +63,13 @@ export interface ScoringConfig {
    * this caps how much. 0 turns every policy greedy, 1 leaves the policy unbounded. Default 0.1.
    */
   exploration: number;
+  /**
+   * How close, in standard deviations of the difference of the two posteriors, an arm's mean utility
+   * must be to the greedy arm's for an exploratory pick of it to stand (see exploration-gate.ts): the
+   * budget goes to arms that may still be the best, not to confidently bad ones. Thompson only (UCB's
+   * optimism is left alone). 0 turns the gate off. Default 2.
+   */
+  explorationOverlap: number;
   /** Utility lost per second of expected ack latency (utility is in delivery-probability units). */
   latencyWeight: number;
   /** Per-provider cost subtracted from the utility, in delivery-probability units (e.g. sms: 0.3). */

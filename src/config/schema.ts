@@ -241,7 +241,7 @@ export const ConfigSchema = Type.Object(
         /** Most a class's recent first picks may stray from the greedy choice (0 = always greedy). */
         exploration: Type.Number({ minimum: 0, maximum: 1, default: 0.1 }),
         /** Thompson explores an arm only within this many sd of the greedy one's mean (0 = any arm). */
-        explorationOverlap: Type.Number({ minimum: 0, default: 1 }),
+        explorationOverlap: Type.Number({ minimum: 0, default: 2 }),
         /** Utility weight per second of expected ack latency. */
         latencyWeight: Type.Number({ minimum: 0, default: 0.002 }),
         /** Utility cost per message, by channel (SMS costs money). */

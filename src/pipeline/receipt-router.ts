@@ -34,6 +34,13 @@ export interface ReceiptRouterDeps {
 /** Sends remembered for receipts that carry only the provider's message id (bounded, oldest out). */
 const MAX_REMEMBERED = 200_000;
 
+/**
+ * The channels that send receipts (the receipt routes' makers, JPush's poller, SMS): only their sends
+ * are remembered. APNs, FCM, Web Push and Honor send none, and remembering each of their pushes would
+ * keep up to MAX_REMEMBERED live objects for the garbage collector to walk, for nothing.
+ */
+const CHANNELS_WITH_RECEIPTS: ReadonlySet<string> = new Set(['hms', 'xiaomi', 'oppo', 'vivo', 'jpush', SMS_CHANNEL]);
+
 export class ReceiptRouter {
   private readonly pollers = new Map<string, JPushReceiptPoller>();
   /** `<app>|<providerMessageId>|<token>` → the delivery it was. */
@@ -64,7 +71,7 @@ export class ReceiptRouter {
 
   /** The runner's hook: remember sends whose receipts will name only the provider's message id. */
   accepted(send: AcceptedSend): void {
-    if (!send.providerMessageId || !send.token) return;
+    if (!send.providerMessageId || !send.token || !CHANNELS_WITH_RECEIPTS.has(send.channel)) return;
     const poller = send.channel === 'jpush' ? this.pollers.get(send.app) : undefined;
     if (poller) poller.track(send.providerMessageId, [send.token]);
     if (this.sends.size >= MAX_REMEMBERED) {
@@ -72,6 +79,11 @@ export class ReceiptRouter {
       if (oldest !== undefined) this.sends.delete(oldest);
     }
     this.sends.set(`${send.app}|${send.providerMessageId}|${send.token}`, { notificationId: send.notificationId, deviceId: send.deviceId });
+  }
+
+  /** How many sends are remembered for their receipts (bounded by MAX_REMEMBERED). */
+  get rememberedSends(): number {
+    return this.sends.size;
   }
 
   /** Applies verified receipt events of one provider to the deliveries they are about. */

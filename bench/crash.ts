@@ -5,16 +5,19 @@
  * receive; duplicates are counted at the devices. Prints one JSON line.
  */
 import { runCrashDrill } from '../test/support/crash-drill.js';
-import { benchRedis } from './support/processes.js';
+import { benchRedis, buildGateway } from './support/processes.js';
 
 const notifications = Number(process.env.BENCH_NOTIFICATIONS ?? 20_000);
 const devices = Number(process.env.BENCH_DEVICES ?? 2_000);
 const takeover = process.env.BENCH_TAKEOVER === 'peer' ? 'peer' : 'restart';
 const verbose = process.env.BENCH_VERBOSE === '1';
 
+// The gateways run as `npm start` runs them: the build, not the TypeScript loader.
+const entry = buildGateway();
 const redis = await benchRedis();
 try {
   const result = await runCrashDrill({
+    entry,
     redisUrl: redis.url,
     keyPrefix: `crash-${Date.now()}`,
     notifications,

@@ -7,7 +7,7 @@
  * Settings (env): BENCH_NOTIFICATIONS (20000), BENCH_DEVICES (2000), BENCH_INSTANCES 1 or 2 (2).
  */
 import { runCrashDrill } from '../test/support/crash-drill.js';
-import { benchRedis } from './support/processes.js';
+import { benchRedis, buildGateway } from './support/processes.js';
 
 const notifications = Number(process.env.BENCH_NOTIFICATIONS ?? 20_000);
 const devices = Number(process.env.BENCH_DEVICES ?? 2_000);
@@ -18,9 +18,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
+// The gateways run as `npm start` runs them: the build, not the TypeScript loader.
+const entry = buildGateway();
 const redis = await benchRedis();
 try {
   const result = await runCrashDrill({
+    entry,
     redisUrl: redis.url,
     keyPrefix: `pipeline-${Date.now()}`,
     notifications,

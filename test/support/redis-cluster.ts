@@ -18,13 +18,17 @@ export async function startRedisCluster(nodes = 3): Promise<RedisClusterHandle> 
     const addresses = servers.map((s) => s.url.replace('redis://', ''));
     const created = spawnSync('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}\n${created.stderr}`);
-    const [host, port] = (addresses[0] as string).split(':') as [string, string];
+    // Every node must see the whole cluster, not only the first: a node whose gossip has not caught up
+    // still answers cluster_state:fail, and a client's ready check on it retries past its timeout.
     const deadline = Date.now() + 20_000;
-    for (;;) {
-      const info = spawnSync('redis-cli', ['-h', host, '-p', port, 'cluster', 'info'], { encoding: 'utf8' });
-      if (info.stdout.includes('cluster_state:ok')) break;
-      if (Date.now() > deadline) throw new Error(`cluster did not become ready:\n${info.stdout}`);
-      await new Promise((r) => setTimeout(r, 100));
+    for (const address of addresses) {
+      const [host, port] = address.split(':') as [string, string];
+      for (;;) {
+        const info = spawnSync('redis-cli', ['-h', host, '-p', port, 'cluster', 'info'], { encoding: 'utf8' });
+        if (info.stdout.includes('cluster_state:ok') && info.stdout.includes(`cluster_known_nodes:${nodes}`)) break;
+        if (Date.now() > deadline) throw new Error(`cluster node ${address} did not become ready:\n${info.stdout}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
     return {
       url: servers.map((s) => s.url).join(','),

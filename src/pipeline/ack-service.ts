@@ -39,13 +39,17 @@ export class AckService {
   async ack(input: AckInput): Promise<AckResult> {
     const { app, notificationId, deviceId, source } = input;
     const at = input.at ?? this.now();
-    const notification = await this.stores.notifications.get(app, notificationId);
+    // Both reads at once (one round trip): the delivery read is only used once the notification checks out.
+    const [notification, firstRead] = await Promise.all([
+      this.stores.notifications.get(app, notificationId),
+      this.stores.notifications.getDelivery(app, notificationId, deviceId),
+    ]);
     if (!notification || !notification.deviceIds.includes(deviceId)) return this.ignored(app, source, 'unknown-notification');
 
     // Set once this ack has cancelled the awaited step's deadline: it owns the on-time transition.
     let cancelledStep: number | undefined;
     for (let i = 0; i < MAX_CAS_TRIES; i++) {
-      const record = await this.stores.notifications.getDelivery(app, notificationId, deviceId);
+      const record = i === 0 ? firstRead : await this.stores.notifications.getDelivery(app, notificationId, deviceId);
       if (!record || record.step === 0) return this.ignored(app, source, 'not-sent');
       if (record.status === 'delivered') {
         this.metrics.ack(app, source, 'duplicate');

@@ -71,6 +71,9 @@ describe('a node killed with SIGKILL', () => {
 
       const live = await sendTo(b, ['phone'], { data: { n: '1' } });
       await eventually(async () => (received.some((m) => m.notificationId === live) ? true : undefined));
+      // Node A has handled the device's ack frame (the message left the shared inbox) before it dies;
+      // killed earlier, the acked message would rightly be offered again (the SDK drops the copy).
+      await eventually(async () => ((await bService!.pending('shop', 'phone')).some((m) => m.notificationId === live) ? undefined : true));
 
       a.child.kill('SIGKILL');
       await new Promise((resolve) => a.child.once('exit', resolve));

@@ -22,21 +22,23 @@ type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
 /** Typed access to the gateway's scripts on one connection. */
 export class StoreScripts {
-  private readonly version: string;
+  /** Each script's command, bound to the connection once: calls are on every request's path. */
+  private readonly commands = new Map<string, ScriptFn>();
 
-  constructor(private readonly client: RedisClient) {
+  constructor(client: RedisClient) {
     const { scripts, version } = definitions();
-    this.version = version;
     for (const script of scripts) {
       const command = `${script.name}:${version}`;
       if (!(command in client)) client.defineCommand(command, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+      const fn = (client as unknown as Record<string, ScriptFn | undefined>)[command];
+      if (fn) this.commands.set(script.name, fn.bind(client));
     }
   }
 
   private fn(name: string): ScriptFn {
-    const command = (this.client as unknown as Record<string, ScriptFn | undefined>)[`${name}:${this.version}`];
+    const command = this.commands.get(name);
     if (!command) throw new Error(`script ${name} is not loaded`);
-    return command.bind(this.client);
+    return command;
   }
 
   /** See lua/accept-4.lua for the reply's shape. */

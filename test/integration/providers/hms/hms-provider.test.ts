@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HmsProvider, readHmsSettings } from '../../../../providers/hms/index.js';
 import { createMakerProvider } from '../../../../providers/maker-providers.js';
 import type { PushMessage } from '../../../../providers/provider.js';
@@ -8,6 +8,18 @@ import { device, orderMessage } from '../fixtures.js';
 
 function message(overrides: Partial<PushMessage> = {}): PushMessage {
   return orderMessage({ collapseKey: 'orders', ...overrides });
+}
+
+
+/** Runs `work` with Date.now() moved `offsetMs` ahead (timers stay real, so sockets and deadlines behave). */
+async function withClockAhead<T>(offsetMs: number, work: () => Promise<T>): Promise<T> {
+  const realNow = Date.now.bind(Date);
+  const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + offsetMs);
+  try {
+    return await work();
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 describe('Huawei Push Kit adapter against the Push Kit mock', () => {
@@ -70,6 +82,20 @@ describe('Huawei Push Kit adapter against the Push Kit mock', () => {
       await own.send(message(), [device('t1')]);
       await own.send(message(), [device('t2')]);
       expect(mock.tokenRequests).toHaveLength(2);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('refreshes an hour-long token five minutes before it expires, not earlier', async () => {
+    const own = fresh();
+    try {
+      await own.send(message(), [device('t1')]);
+      await withClockAhead(54 * 60_000, () => own.send(message(), [device('t2')]));
+      expect(mock.tokenRequests).toHaveLength(1);
+      await withClockAhead(56 * 60_000, () => own.send(message(), [device('t3')]));
+      expect(mock.tokenRequests).toHaveLength(2);
+      expect(mock.sendRequests.map((r) => r.status)).toEqual([200, 200, 200]);
     } finally {
       await own.close();
     }

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HonorProvider, readHonorSettings } from '../../../../providers/honor/index.js';
 import { createMakerProvider } from '../../../../providers/maker-providers.js';
 import type { PushMessage } from '../../../../providers/provider.js';
@@ -8,6 +8,18 @@ import { device, orderMessage } from '../fixtures.js';
 
 function message(overrides: Partial<PushMessage> = {}): PushMessage {
   return orderMessage({ title: 'New order', ...overrides });
+}
+
+
+/** Runs `work` with Date.now() moved `offsetMs` ahead (timers stay real, so sockets and deadlines behave). */
+async function withClockAhead<T>(offsetMs: number, work: () => Promise<T>): Promise<T> {
+  const realNow = Date.now.bind(Date);
+  const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + offsetMs);
+  try {
+    return await work();
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 describe('Honor adapter against the Honor mock', () => {
@@ -55,6 +67,19 @@ describe('Honor adapter against the Honor mock', () => {
       { kind: 'invalid-token', reason: 'honor-80300007' },
       { kind: 'invalid-token', reason: 'honor-80300007' },
     ]);
+  });
+
+  it('refreshes its token five minutes before expiry, not earlier', async () => {
+    const own = fresh();
+    try {
+      await own.send(message(), [device('h1')]);
+      await withClockAhead(54 * 60_000, () => own.send(message(), [device('h2')]));
+      expect(mock.tokenRequests).toHaveLength(1);
+      await withClockAhead(56 * 60_000, () => own.send(message(), [device('h3')]));
+      expect(mock.tokenRequests).toHaveLength(2);
+    } finally {
+      await own.close();
+    }
   });
 
   it('refreshes an expired token once and resends', async () => {

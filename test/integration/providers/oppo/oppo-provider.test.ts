@@ -1,9 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMakerProvider } from '../../../../providers/maker-providers.js';
 import { OppoProvider, readOppoSettings } from '../../../../providers/oppo/index.js';
 import { ConfigError } from '../../../../src/errors/index.js';
 import { OPPO_TEST_APP_KEY, OPPO_TEST_MASTER_SECRET, OppoMock } from '../../../mocks/oppo-mock.js';
 import { device, orderMessage as message } from '../fixtures.js';
+
+
+/** Runs `work` with Date.now() moved `offsetMs` ahead (timers stay real, so sockets and deadlines behave). */
+async function withClockAhead<T>(offsetMs: number, work: () => Promise<T>): Promise<T> {
+  const realNow = Date.now.bind(Date);
+  const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + offsetMs);
+  try {
+    return await work();
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 describe('OPPO adapter against the OPPO mock', () => {
   let mock: OppoMock;
@@ -70,6 +82,20 @@ describe('OPPO adapter against the OPPO mock', () => {
     mock.invalidRegids.add('x').add('y');
     expect((await provider.send(message(), [device('x'), device('y')])).map((o) => o.kind)).toEqual(['invalid-token', 'invalid-token']);
     expect(await provider.send(message(), [device('x')])).toEqual([{ kind: 'invalid-token', reason: 'oppo-10000' }]);
+  });
+
+  it('keeps the 24-hour auth_token for 23 hours, then fetches a new one', async () => {
+    const own = fresh();
+    try {
+      await own.send(message(), [device('o1')]);
+      await withClockAhead(22 * 3600_000 + 59 * 60_000, () => own.send(message(), [device('o2')]));
+      expect(mock.authRequests).toHaveLength(1);
+      await withClockAhead(23 * 3600_000 + 60_000, () => own.send(message(), [device('o3')]));
+      expect(mock.authRequests).toHaveLength(2);
+      expect(mock.messages).toHaveLength(3);
+    } finally {
+      await own.close();
+    }
   });
 
   it('fetches a new auth token and resends once when OPPO answers 11 (token expired)', async () => {

@@ -1,9 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMakerProvider } from '../../../../providers/maker-providers.js';
 import { VivoProvider, readVivoSettings } from '../../../../providers/vivo/index.js';
 import { ConfigError } from '../../../../src/errors/index.js';
 import { VIVO_TEST_APP_ID, VIVO_TEST_APP_KEY, VIVO_TEST_APP_SECRET, VivoMock } from '../../../mocks/vivo-mock.js';
 import { device, orderMessage as message } from '../fixtures.js';
+
+
+/** Runs `work` with Date.now() moved `offsetMs` ahead (timers stay real, so sockets and deadlines behave). */
+async function withClockAhead<T>(offsetMs: number, work: () => Promise<T>): Promise<T> {
+  const realNow = Date.now.bind(Date);
+  const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + offsetMs);
+  try {
+    return await work();
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 describe('vivo adapter against the vivo mock', () => {
   let mock: VivoMock;
@@ -71,6 +83,20 @@ describe('vivo adapter against the vivo mock', () => {
     mock.invalidRegIds.add('x').add('y');
     expect(await provider.send(message(), [device('x')])).toEqual([{ kind: 'invalid-token', reason: 'vivo-10302' }]);
     expect((await provider.send(message(), [device('x'), device('y')])).map((o) => o.kind)).toEqual(['invalid-token', 'invalid-token']);
+  });
+
+  it('fetches a new authToken every hour, as vivo asks, and not before', async () => {
+    const own = fresh();
+    try {
+      await own.send(message(), [device('v1')]);
+      await withClockAhead(59 * 60_000, () => own.send(message(), [device('v2')]));
+      expect(mock.authRequests).toHaveLength(1);
+      await withClockAhead(61 * 60_000, () => own.send(message(), [device('v3')]));
+      expect(mock.authRequests).toHaveLength(2);
+      expect(mock.pushes).toHaveLength(3);
+    } finally {
+      await own.close();
+    }
   });
 
   it('fetches a new authToken and resends once when vivo answers 10000', async () => {

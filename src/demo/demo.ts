@@ -10,6 +10,11 @@
  * through the client SDK (clients/js), which receives and acks the long-connection step. The incident sits between the two: messages the Xiaomi
  * channel accepted while it is down never reach the phone, so no ack comes and the deadline moves the
  * plan on. Scoring is not touched; it learns from what it sees.
+ *
+ * SMS, the plan's last step, shows too: some phones register a number, a small share of the fleet has
+ * the app's notifications switched off (no push channel and no WebSocket ever reaches it), and some
+ * notifications are urgent ones that ask for a text. An urgent notification to such a phone walks
+ * every push step, the long connection, then goes out as a (simulated) SMS, which the phone "receives".
  */
 import { createHmac, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,6 +38,15 @@ export interface DemoOptions {
   ackDeadlineMs?: number;
   /** Share of the devices that also hold pushmux's own WebSocket through clients/js (default 0.2). */
   connectedShare?: number;
+  /**
+   * Share of the devices that no push channel reaches (the app's notifications are switched off, so
+   * they neither ack pushes nor hold a WebSocket) and that registered a phone number (default 0.05).
+   */
+  unreachableShare?: number;
+  /** Share of the other devices that registered a phone number (default 0.3). */
+  phoneShare?: number;
+  /** Share of notifications that are urgent and ask for SMS as the last resort (default 0.2). */
+  smsShare?: number;
   /** Progress line period (default 5000 ms). */
   progressEveryMs?: number;
   /** The incident, as fractions of the run (default 0.35 → 0.65). */
@@ -49,6 +63,7 @@ export interface DemoTotals {
   sent: number;
   delivered: number;
   fallbacks: number;
+  /** Texts the SMS channel accepted (the plan's last step). */
   sms: number;
   failed: number;
   /** Device WebSockets open at the time. */
@@ -79,7 +94,13 @@ export const FLEET: readonly FleetModel[] = [
 /** Each phone maker's own channel, which the scores should come to prefer for its phones. */
 export const MAKER_CHANNEL: Readonly<Record<string, string>> = { xiaomi: 'xiaomi', huawei: 'hms', honor: 'honor', oppo: 'oppo', vivo: 'vivo' };
 
-interface SimDevice { id: string; key: string; brand: string }
+interface SimDevice {
+  id: string;
+  key: string;
+  brand: string;
+  /** The app's notifications are off: pushes arrive nowhere, only a text reaches the person. */
+  unreachable: boolean;
+}
 
 /** The provider with the highest estimate for each brand (brand-level rows of the table). */
 export function preferredByBrand(scores: readonly ScoreRow[]): Map<string, string> {
@@ -90,6 +111,11 @@ export function preferredByBrand(scores: readonly ScoreRow[]): Map<string, strin
     if (!current || row.estimate > current.estimate) best.set(row.brand, row);
   }
   return new Map([...best].map(([brand, row]) => [brand, row.provider]));
+}
+
+/** A share option: within [0, 1], else the default. */
+function share(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value >= 0 && value <= 1 ? value : fallback;
 }
 
 function pick<T>(items: readonly T[]): T {
@@ -113,7 +139,7 @@ async function totals(gw: Gateway): Promise<DemoTotals> {
     sent: sum('pushmux_notifications_accepted_total'),
     delivered: sum('pushmux_deliveries_total', (l) => l.state === 'delivered'),
     fallbacks: sum('pushmux_escalations_total', (l) => l.to !== 'exhausted'),
-    sms: sum('pushmux_provider_attempts_total', (l) => l.provider === 'sms'),
+    sms: sum('pushmux_provider_attempts_total', (l) => l.provider === 'sms' && l.outcome === 'accepted'),
     failed: sum('pushmux_deliveries_total', (l) => l.state === 'failed' || l.state === 'expired'),
     connections: sum('pushmux_connections_open'),
   };
@@ -134,7 +160,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const key = loaded.config.apps[APP]?.apiKeys[0]?.key;
   if (!key) throw new Error('the embedded default has no demo app');
 
-  const connectedShare = options.connectedShare ?? 0.2;
+  const connectedShare = share(options.connectedShare, 0.2);
+  const unreachableShare = Math.min(share(options.unreachableShare, 0.05), 1 - connectedShare);
+  const phoneShare = share(options.phoneShare, 0.3);
+  const smsShare = share(options.smsShare, 0.2);
+  const connectedCount = Math.round(connectedShare * deviceCount);
+  // The unreachable phones are the last ones registered, so none of them is among the connected first ones.
+  const unreachableFrom = deviceCount - Math.round(unreachableShare * deviceCount);
   const devices = new Map<string, SimDevice>();
   const clients: PushmuxClient[] = [];
   let xiaomiDown = false;
@@ -144,6 +176,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const onDelivered = (d: SimulatedDelivery): void => {
     const device = devices.get(d.deviceId);
     if (!device || !gw) return;
+    if (device.unreachable) return; // notifications switched off: the push never shows, nothing acks
     if (xiaomiDown && d.provider === 'xiaomi' && device.brand === 'xiaomi') return; // lost in the incident
     const signature = createHmac('sha256', device.key).update(d.notificationId).digest('hex');
     const ack = gw.server.inject({
@@ -160,25 +193,29 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   try {
     const url = (await gateway.listen()).replace('://0.0.0.0', '://localhost').replace('://[::]', '://localhost');
     print(`pushmux demo: dashboard ${url}/dashboard  (API key ${key}, app ${APP})`);
-    print(`  ${deviceCount} simulated devices (${Math.round(connectedShare * deviceCount)} holding a WebSocket), ${rate} notifications/s for ${seconds} s; incident: the Xiaomi channel stops delivering to Xiaomi phones from ${Math.round(seconds * incident.from)} s to ${Math.round(seconds * incident.to)} s`);
+    print(`  ${deviceCount} simulated devices (${connectedCount} holding a WebSocket, ${deviceCount - unreachableFrom} with notifications off that only a text reaches), ${rate} notifications/s for ${seconds} s (${Math.round(smsShare * 100)}% urgent, with SMS as the last resort); incident: the Xiaomi channel stops delivering to Xiaomi phones from ${Math.round(seconds * incident.from)} s to ${Math.round(seconds * incident.to)} s`);
 
     const auth = { authorization: `Bearer ${key}` };
     for (let i = 0; i < deviceCount; i++) {
       const kind = pickWeighted(FLEET);
-      const id = `sim-${kind.brand.toLowerCase()}-${i}`;
+      const unreachable = i >= unreachableFrom;
+      const id = `sim-${kind.brand.toLowerCase()}-${i}${unreachable ? '-off' : ''}`;
+      // Unreachable phones always have a number: SMS is the only way to them. E.164, from a fictional range.
+      const phone = unreachable || Math.random() < phoneShare ? `+1555${String(i).padStart(7, '0')}` : undefined;
       const answer = await gateway.server.inject({
         method: 'PUT', url: `/v1/apps/${APP}/devices/${id}`, headers: auth,
         payload: {
           platform: kind.platform, brand: kind.brand, model: pick(kind.models), userId: `user-${i}`,
+          ...(phone ? { phone } : {}),
           tokens: Object.fromEntries(kind.tokens.map((t) => [t, `${t}-token-${i}`])),
         },
       });
       if (answer.statusCode >= 300) throw new Error(`registering ${id}: ${answer.statusCode} ${answer.body}`);
-      devices.set(id, { id, key: (answer.json() as { deviceKey: string }).deviceKey, brand: kind.brand.toLowerCase() });
+      devices.set(id, { id, key: (answer.json() as { deviceKey: string }).deviceKey, brand: kind.brand.toLowerCase(), unreachable });
     }
     const ids = [...devices.keys()];
     // Some phones also hold pushmux's own long connection (the SDK acks what arrives on it).
-    for (const device of [...devices.values()].slice(0, Math.round(connectedShare * deviceCount))) {
+    for (const device of [...devices.values()].slice(0, connectedCount)) {
       const client = new PushmuxClient({ url, app: APP, deviceId: device.id, deviceKey: device.key, onMessage: () => undefined });
       client.start();
       clients.push(client);
@@ -200,9 +237,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       const owed = Math.floor(elapsed * rate) - sentByUs;
       for (let i = 0; i < owed; i++) {
         sentByUs++;
+        // Urgent ones (a delivery slot, a security code) must arrive: they ask for a text as the last step.
+        const urgent = Math.random() < smsShare;
         const answer = await gateway.server.inject({
           method: 'POST', url: `/v1/apps/${APP}/notifications`, headers: auth,
-          payload: { to: { deviceIds: [pick(ids)] }, title: 'Demo', body: `message ${sentByUs}`, ackDeadlineMs, ttlSeconds: 600 },
+          payload: {
+            to: { deviceIds: [pick(ids)] }, title: urgent ? 'Demo (urgent)' : 'Demo', body: `message ${sentByUs}`, ackDeadlineMs, ttlSeconds: 600,
+            ...(urgent ? { priority: 'high', sms: { text: `pushmux demo: message ${sentByUs}` } } : {}),
+          },
         });
         if (answer.statusCode !== 202) print(`  send refused: ${answer.statusCode} ${answer.body}`);
       }

@@ -1,7 +1,8 @@
 /**
  * `npm run demo` as a function: a bounded run of the embedded-default gateway with its simulated fleet,
  * steady traffic and the Xiaomi incident ends with scores that prefer each maker's own channel for at
- * least three brands. Reads the returned scores and totals, never stdout; asserts no timings.
+ * least three brands, and urgent notifications to phones no push channel reaches go out as SMS. Reads
+ * the returned scores and totals and the printed lines; asserts no timings.
  */
 import { describe, expect, it } from 'vitest';
 import { MAKER_CHANNEL, preferredByBrand, runDemo } from '../../src/demo/demo.js';
@@ -11,7 +12,12 @@ const env = { vars: {}, port: '0', host: '127.0.0.1', demoKey: 'demo-test-key-01
 describe('npm run demo', () => {
   it('learns the maker channels of at least three brands through an incident', async () => {
     const lines: string[] = [];
-    const result = await runDemo({ seconds: 15, ratePerSecond: 60, devices: 200, ackDeadlineMs: 1_500, progressEveryMs: 2_000, env, print: (l) => lines.push(l) });
+    // More unreachable phones and urgent notifications than the defaults, so that within 15 s enough
+    // urgent notifications walk a whole plan (about 6 s of deadlines) to reach SMS.
+    const result = await runDemo({
+      seconds: 15, ratePerSecond: 60, devices: 200, ackDeadlineMs: 1_500, progressEveryMs: 2_000,
+      unreachableShare: 0.1, smsShare: 0.3, env, print: (l) => lines.push(l),
+    });
 
     expect(lines[0]).toMatch(/^pushmux demo: dashboard http:\/\/127\.0\.0\.1:\d+\/dashboard /);
     expect(lines.some((l) => /INCIDENT/.test(l))).toBe(true);
@@ -21,6 +27,10 @@ describe('npm run demo', () => {
     expect(result.totals.sent).toBeGreaterThan(0);
     expect(result.totals.delivered).toBeGreaterThan(0);
     expect(result.totals.delivered).toBeLessThanOrEqual(result.totals.sent);
+    expect(result.totals.fallbacks).toBeGreaterThan(0);
+    // Urgent notifications to phones no push reaches end as texts, and the progress lines say so.
+    expect(result.totals.sms, lines.join('\n')).toBeGreaterThan(0);
+    expect(lines.some((l) => /SMS [1-9]\d*/.test(l))).toBe(true);
 
     const prefer = preferredByBrand(result.scores);
     const makersPreferred = Object.entries(MAKER_CHANNEL).filter(([brand, channel]) => prefer.get(brand) === channel).map(([brand]) => brand);

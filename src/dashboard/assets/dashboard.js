@@ -112,7 +112,8 @@
       ['sent', attempts(function (l) { return l.outcome === 'accepted'; })],
       ['acked', sum(samples, 'pushmux_acks_total', app, function (l) { return l.result === 'on_time' || l.result === 'late'; })],
       ['escalated', sum(samples, 'pushmux_escalations_total', app, function (l) { return l.to !== 'exhausted'; })],
-      ['SMS', attempts(function (l) { return l.provider === 'sms'; })],
+      // Texts the SMS channel took (as the demo counts them), not its refusals or retries.
+      ['SMS', attempts(function (l) { return l.provider === 'sms' && l.outcome === 'accepted'; })],
       ['failed', sum(samples, 'pushmux_deliveries_total', app, function (l) { return l.state === 'failed' || l.state === 'expired'; })],
     ];
     var max = Math.max.apply(null, steps.map(function (s) { return s[1]; }).concat([1]));

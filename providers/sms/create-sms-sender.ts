@@ -1,6 +1,7 @@
 import { ConfigError } from '../../src/errors/index.js';
 import { OptionReader } from '../resilience/option-reader.js';
 import { AliyunSender } from './aliyun-sender.js';
+import { ResilientSmsSender, type SmsResilienceOptions } from './resilient-sms-sender.js';
 import type { SmsSender } from './sms-sender.js';
 import { TwilioSender } from './twilio-sender.js';
 import { WebhookSender } from './webhook-sender.js';
@@ -85,6 +86,7 @@ function createWebhook(reader: OptionReader): WebhookSender {
  *   `content`), `regionId`?, `endpoint`?, `ca` | `caFile`?, `timeoutMs`?, `connections`?
  * - webhook: `url`, `secret`, `secretHeader`? (default `x-pushmux-secret`), `ca` | `caFile`?,
  *   `timeoutMs`?, `connections`?
+ * - every sender: `maxAttempts`?, `breakerThreshold`?, `halfOpenAfterMs`? ({@link ResilientSmsSender}).
  */
 export function createSmsSender(options: Record<string, unknown>, ctx: { appId: string }): SmsSender {
   const basePath = `apps.${ctx.appId}.sms`;
@@ -94,6 +96,12 @@ export function createSmsSender(options: Record<string, unknown>, ctx: { appId: 
   }
   const name = present[0] as (typeof SENDERS)[number];
   const reader = new OptionReader(block(options, name, basePath), `${basePath}.${name}`);
+  // Read before the sender opens its pool, so a bad knob leaves nothing open behind the ConfigError.
+  const resilience = readSmsResilience(reader);
+  return new ResilientSmsSender(createInner(name, reader), resilience);
+}
+
+function createInner(name: (typeof SENDERS)[number], reader: OptionReader): SmsSender {
   switch (name) {
     case 'twilio':
       return createTwilio(reader);
@@ -102,4 +110,13 @@ export function createSmsSender(options: Record<string, unknown>, ctx: { appId: 
     case 'webhook':
       return createWebhook(reader);
   }
+}
+
+/** `maxAttempts` (default 3), `breakerThreshold` (5), `halfOpenAfterMs` (30,000) of any sender block. */
+function readSmsResilience(reader: OptionReader): SmsResilienceOptions {
+  return {
+    maxAttempts: reader.optionalInteger('maxAttempts', 1, 10) ?? 3,
+    breakerThreshold: reader.optionalInteger('breakerThreshold', 1, 1_000) ?? 5,
+    halfOpenAfterMs: reader.optionalInteger('halfOpenAfterMs', 10, 3_600_000) ?? 30_000,
+  };
 }

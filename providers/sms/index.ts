@@ -2,6 +2,7 @@ export * from './aliyun-classify.js';
 export * from './aliyun-sender.js';
 export * from './aliyun-signature.js';
 export * from './create-sms-sender.js';
+export * from './resilient-sms-sender.js';
 export * from './sms-http.js';
 export * from './sms-sender.js';
 export * from './twilio-classify.js';

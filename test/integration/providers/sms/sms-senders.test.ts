@@ -20,6 +20,8 @@ describe('Twilio sender against the Twilio mock', () => {
       endpoint: mock.url,
       ca: mock.ca,
       timeoutMs: 400,
+      // One try: these tests read the classification of single answers; retries are tested below.
+      maxAttempts: 1,
       ...extra,
     },
   });
@@ -89,6 +91,7 @@ describe('Alibaba Cloud sender against the SendSms mock', () => {
       endpoint: mock.url,
       ca: mock.ca,
       timeoutMs: 400,
+      maxAttempts: 1,
       ...extra,
     },
   });
@@ -149,7 +152,7 @@ describe('webhook sender against a webhook mock', () => {
   let mock: SmsWebhookMock;
   let sender: SmsSender;
   const options = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-    webhook: { url: mock.url, secret: SMS_WEBHOOK_TEST_SECRET, ca: mock.ca, timeoutMs: 400, ...extra },
+    webhook: { url: mock.url, secret: SMS_WEBHOOK_TEST_SECRET, ca: mock.ca, timeoutMs: 400, maxAttempts: 1, ...extra },
   });
 
   beforeAll(async () => {
@@ -186,5 +189,67 @@ describe('webhook sender against a webhook mock', () => {
     }
     mock.script.next({ hang: true });
     expect(await sender.send(sms())).toEqual({ kind: 'retry', reason: 'timeout' });
+  });
+});
+
+describe('SMS resilience (retries and circuit breaker) against the Twilio mock', () => {
+  let mock: TwilioMock;
+  const senders: SmsSender[] = [];
+  const create = (extra: Record<string, unknown> = {}): SmsSender => {
+    const sender = createSmsSender({ twilio: { accountSid: TWILIO_TEST_ACCOUNT_SID, authToken: TWILIO_TEST_AUTH_TOKEN, from: TWILIO_TEST_FROM, endpoint: mock.url, ca: mock.ca, timeoutMs: 300, ...extra } }, { appId: 'shop' });
+    senders.push(sender);
+    return sender;
+  };
+
+  beforeAll(async () => {
+    mock = await TwilioMock.start();
+  });
+  afterEach(() => mock.reset());
+  afterAll(async () => {
+    await Promise.all(senders.map((s) => s.close()));
+    await mock.stop();
+  });
+
+  it('retries throttling (honouring Retry-After) and a 5xx, then delivers one text', async () => {
+    mock.script.next({ status: 429, code: 20429, retryAfter: '0' }, { status: 503, code: 20500 });
+    expect(await create().send(sms())).toMatchObject({ kind: 'accepted' });
+    expect(mock.requests.map((r) => r.status)).toEqual([429, 503, 201]);
+    expect(mock.messages).toHaveLength(1);
+  });
+
+  it('gives up after maxAttempts and hands a long Retry-After back instead of waiting', async () => {
+    mock.script.next({ status: 503, code: 20500 }, { status: 503, code: 20500 });
+    expect(await create({ maxAttempts: 2 }).send(sms())).toEqual({ kind: 'retry', reason: 'twilio-20500' });
+    expect(mock.requests).toHaveLength(2);
+    mock.reset();
+    mock.script.next({ status: 429, code: 20429, retryAfter: '60' });
+    expect(await create().send(sms())).toEqual({ kind: 'retry', reason: 'twilio-20429', retryAfterMs: 60_000 });
+    expect(mock.requests).toHaveLength(1);
+  });
+
+  it('never resends after a timeout: the text may have gone out, and a second one costs money', async () => {
+    mock.script.next({ hang: true });
+    expect(await create().send(sms())).toEqual({ kind: 'retry', reason: 'timeout' });
+    expect(mock.requests).toHaveLength(1);
+  });
+
+  it('does not retry an invalid number, a refusal or an auth error', async () => {
+    mock.invalidNumbers.add('+15005550001');
+    expect(await create().send(sms('+15005550001'))).toEqual({ kind: 'invalid-token', reason: 'twilio-21211' });
+    expect(await create({ authToken: 'wrong-token' }).send(sms())).toEqual({ kind: 'auth-error', reason: 'twilio-20003' });
+    expect(mock.requests).toHaveLength(2);
+  });
+
+  it('opens the circuit after consecutive failures and stops calling the gateway', async () => {
+    const sender = create({ maxAttempts: 1, breakerThreshold: 2, halfOpenAfterMs: 60_000 });
+    mock.script.next({ status: 503, code: 20500 }, { status: 503, code: 20500 });
+    expect(await sender.send(sms())).toMatchObject({ kind: 'retry', reason: 'twilio-20500' });
+    expect(await sender.send(sms())).toMatchObject({ kind: 'retry', reason: 'twilio-20500' });
+    expect(await sender.send(sms())).toEqual({ kind: 'retry', reason: 'circuit-open' });
+    expect(mock.requests).toHaveLength(2);
+  });
+
+  it('names a bad resilience knob in the sender block', () => {
+    expect(() => create({ maxAttempts: 0 })).toThrow(/apps\.shop\.sms\.twilio\.maxAttempts/);
   });
 });

@@ -5,8 +5,16 @@ import type { VivoSettings } from './vivo-options.js';
 /** Key of the notification id in `clientCustomMap`, which the app receives. */
 export const VIVO_NOTIFICATION_ID_KEY = 'notificationId';
 /** vivo keeps messages 900 s at least and 7 days at most. */
-const MIN_TTL_SECONDS = 900;
+export const VIVO_MIN_TTL_SECONDS = 900;
 const MAX_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Whether the message lives long enough for vivo: vivo refuses a TTL under 900 s, and raising it would
+ * let vivo deliver after the message expired, which no provider may do.
+ */
+export function vivoCanCarry(message: PushMessage, nowMs: number = Date.now()): boolean {
+  return Math.min(message.ttlSeconds, Math.floor((message.expiresAt - nowMs) / 1000)) >= VIVO_MIN_TTL_SECONDS;
+}
 /** `callback.param` limit, characters. */
 const MAX_CALLBACK_PARAM = 64;
 
@@ -27,10 +35,11 @@ function fitWidth(text: string, width: number): string {
  * The message fields shared by `/message/send` and `/message/saveListPayload` (no regId, no
  * requestId). The notification id travels in `clientCustomMap` (for the app) and as
  * `extra["callback.param"]`, which vivo echoes as `param` in receipts. A TTL under vivo's 900-second
- * minimum is raised to it. vivo carries notifications only.
+ * minimum is raised to it (the adapter does not send such messages: see {@link vivoCanCarry}). vivo
+ * carries notifications only.
  */
 export function buildVivoMessage(message: PushMessage, settings: Pick<VivoSettings, 'appId' | 'production' | 'classification' | 'category' | 'callbackUrl' | 'callbackSecret'>, nowMs: number = Date.now()): Record<string, unknown> {
-  const ttl = Math.max(MIN_TTL_SECONDS, Math.min(message.ttlSeconds, Math.floor((message.expiresAt - nowMs) / 1000), MAX_TTL_SECONDS));
+  const ttl = Math.max(VIVO_MIN_TTL_SECONDS, Math.min(message.ttlSeconds, Math.floor((message.expiresAt - nowMs) / 1000), MAX_TTL_SECONDS));
   const body: Record<string, unknown> = {
     appId: settings.appId,
     notifyType: 4,

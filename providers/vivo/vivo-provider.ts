@@ -9,7 +9,7 @@ import { VIVO_RESULT, classifyVivoError } from './vivo-classify.js';
 import { VivoClient, type VivoAnswer } from './vivo-client.js';
 import { VivoAuthError } from './vivo-errors.js';
 import type { VivoSettings } from './vivo-options.js';
-import { buildVivoMessage } from './vivo-payload.js';
+import { buildVivoMessage, vivoCanCarry } from './vivo-payload.js';
 
 /** Context of an adapter instance. */
 export interface VivoProviderContext {
@@ -59,7 +59,9 @@ export class VivoProvider implements Provider {
       ? { kind: 'rejected', reason: 'vivo-notification-only' }
       : oversized
         ? { kind: 'rejected', reason: 'vivo-payload-too-large' }
-        : undefined;
+        : !vivoCanCarry(message)
+          ? { kind: 'rejected', reason: 'vivo-ttl-below-minimum' }
+          : undefined;
     const signal = options?.signal;
     return sendAndroidBatches(targets, VIVO_MAX_BATCH_SIZE, refusal, (regIds) =>
       this.withToken(regIds.length, (token) => (regIds.length === 1 ? this.sendOne(body, regIds[0] as string, token, signal) : this.sendList(body, regIds, token, signal))),

@@ -139,6 +139,14 @@ describe('vivo adapter against the vivo mock', () => {
     expect(mock.requests).toHaveLength(0);
   });
 
+  it('rejects a message that expires before vivo\'s 900-second minimum TTL, sends one that does not', async () => {
+    const short = [message({ ttlSeconds: 600 }), message({ expiresAt: Date.now() + 600_000 })];
+    for (const m of short) expect(await provider.send(m, [device('v1')])).toEqual([{ kind: 'rejected', reason: 'vivo-ttl-below-minimum' }]);
+    expect(mock.requests).toHaveLength(0);
+    expect(await provider.send(message({ ttlSeconds: 900, expiresAt: Date.now() + 901_000 }), [device('v1')])).toEqual([{ kind: 'accepted', providerMessageId: expect.any(String) }]);
+    expect(mock.pushes[0]?.message.timeToLive).toBe(900);
+  });
+
   it('times out a send that never answers and survives a dropped connection', async () => {
     mock.script.next({ hang: true }, { drop: true });
     expect(await provider.send(message(), [device('v1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);

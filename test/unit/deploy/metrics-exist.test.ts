@@ -85,6 +85,15 @@ beforeAll(async () => {
 });
 afterAll(() => gw?.close());
 
+/** `name{label,...}` items of README.md's "Metrics" section, with the `pushmux_` prefix the section implies. */
+export function readmeMetrics(readme: string): { name: string; labels: string[] }[] {
+  const section = /^## Metrics\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
+  return [...section.matchAll(/`([a-z][a-z0-9_]*[a-z0-9])(?:\{([a-z_,]+)\})?`/g)].map((m) => ({
+    name: `pushmux_${m[1]!}`,
+    labels: m[2] ? m[2].split(',') : [],
+  }));
+}
+
 describe('metric name extraction', () => {
   it('finds selectors and skips functions, labels, grouping and keywords', () => {
     expect(metricNames('histogram_quantile(0.95, sum by (le, provider) (rate(a_bucket{app=~"$app", x="y{z}"}[$__rate_interval])))')).toEqual(['a_bucket']);
@@ -119,6 +128,20 @@ describe('the deploy kit queries only metrics the gateway exports', () => {
       const names = metricNames(rule.expr);
       expect(names.length, `${rule.alert} queries no metric`).toBeGreaterThan(0);
       for (const name of names) expect(exported.has(name) || PROMETHEUS_SERIES.has(name), `${rule.alert}: ${name} is not exported`).toBe(true);
+    }
+  });
+});
+
+describe('README.md "Metrics"', () => {
+  it('lists only metrics the gateway registers, each with labels it really has', () => {
+    const listed = readmeMetrics(readFileSync('README.md', 'utf8'));
+    expect(listed.length).toBeGreaterThan(15);
+    // prom-client keeps each metric's label names on the instance (not in its public types).
+    const labelNames = new Map(gw.metrics.registry.getMetricsAsArray()
+      .map((m) => [m.name, (m as unknown as { labelNames?: readonly string[] }).labelNames ?? []] as const));
+    for (const { name, labels } of listed) {
+      expect(labelNames.has(name), `README lists ${name}, which the gateway does not register`).toBe(true);
+      for (const label of labels) expect(labelNames.get(name), `README gives ${name} a label ${label}`).toContain(label);
     }
   });
 });

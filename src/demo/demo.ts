@@ -22,6 +22,7 @@ import { PushmuxClient } from '../../clients/js/index.js';
 import { buildConfig, type Environment } from '../config/index.js';
 import { createConnect } from '../connect/index.js';
 import { createGateway, type Gateway } from '../gateway.js';
+import { LONG_CONNECTION_CHANNEL, SMS_CHANNEL } from '../pipeline/index.js';
 import type { SandboxDeps, SimulatedDelivery } from '../../providers/sandbox/index.js';
 import type { ScoreRow } from '../../scoring/index.js';
 
@@ -102,11 +103,16 @@ interface SimDevice {
   unreachable: boolean;
 }
 
-/** The provider with the highest estimate for each brand (brand-level rows of the table). */
+/**
+ * The push provider with the highest estimate for each brand (brand-level rows of the table). The long
+ * connection and SMS have rows too (their acks are learned), but they are the plan's fixed last steps,
+ * never ranked against the providers: a text that always arrives is not the channel to prefer.
+ */
 export function preferredByBrand(scores: readonly ScoreRow[]): Map<string, string> {
   const best = new Map<string, ScoreRow>();
   for (const row of scores) {
     if (row.level !== 'brand' || !row.brand) continue;
+    if (row.provider === SMS_CHANNEL || row.provider === LONG_CONNECTION_CHANNEL) continue;
     const current = best.get(row.brand);
     if (!current || row.estimate > current.estimate) best.set(row.brand, row);
   }

@@ -213,6 +213,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dashboard in headless
     const best = (cls: string) => cells.filter((c) => c.cls === cls && c.best).map((c) => c.provider);
     expect(best('android/xiaomi/')).toEqual(['xiaomi']);
     expect(best('android/xiaomi/redmi note 12')).toEqual(['xiaomi']);
+    // Nokia's SMS row (one text, delivered) estimates higher than its FCM, but SMS and the long
+    // connection are the plan's fixed last steps: the best provider of the row is still FCM.
+    const nokia = (provider: string) => cells.find((c) => c.cls === 'android/nokia/' && c.provider === provider);
+    expect(nokia('sms')!.estimate).toBeGreaterThan(nokia('fcm')!.estimate);
+    expect(best('android/nokia/')).toEqual(['fcm']);
 
     // The funnel: every step, in order, with the numbers /metrics gives (the traffic above has settled).
     const funnel = await funnelOnPage(page);

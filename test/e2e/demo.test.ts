@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAKER_CHANNEL, preferredByBrand, runDemo } from '../../src/demo/demo.js';
+import type { ScoreRow } from '../../scoring/index.js';
 
 const env = { vars: {}, port: '0', host: '127.0.0.1', demoKey: 'demo-test-key-0123456789' };
 
@@ -43,6 +44,17 @@ describe('npm run demo', () => {
       if (fcm) expect(row(MAKER_CHANNEL[brand]!)!.estimate).toBeGreaterThan(fcm.estimate);
     }
   }, 90_000);
+
+  it('prefers among push providers only, never the fixed last steps (SMS, long connection)', () => {
+    const row = (brand: string, provider: string, estimate: number): ScoreRow =>
+      ({ level: 'brand', platform: 'android', brand, provider, estimate, lower: 0, upper: 1, samples: 3 });
+    const prefer = preferredByBrand([
+      row('huawei', 'hms', 0.92), row('huawei', 'sms', 0.95), row('huawei', 'fcm', 0.2),
+      row('oppo', 'longconn', 0.99), row('oppo', 'oppo', 0.9),
+      { ...row('vivo', 'vivo', 0.99), level: 'model', model: 'x90' },
+    ]);
+    expect([...prefer]).toEqual([['huawei', 'hms'], ['oppo', 'oppo']]);
+  });
 
   it('stops at once when its signal is aborted (Ctrl-C) and still reports', async () => {
     const lines: string[] = [];

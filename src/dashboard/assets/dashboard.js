@@ -8,6 +8,7 @@
   var params = new URLSearchParams(location.search);
   var REFRESH_MS = Math.max(500, Number(params.get('refresh')) || 3000);
   var timer = null;
+  var FIXED_STEPS = ['longconn', 'sms'];
   var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, attrs, children) {
@@ -85,7 +86,12 @@
     keys.forEach(function (k) {
       var entry = classes.get(k);
       var best = null;
-      providers.forEach(function (p) { var c = entry.cells[p]; if (c && (!best || c.estimate > best.estimate)) best = c; });
+      // Best among the push providers only: the long connection and SMS are the plan's fixed last steps,
+      // never ranked against them (a text that always arrives is not the channel to prefer).
+      providers.forEach(function (p) {
+        var c = entry.cells[p];
+        if (c && FIXED_STEPS.indexOf(p) < 0 && (!best || c.estimate > best.estimate)) best = c;
+      });
       var tr = el('tr', { 'data-class': k }, [el('th', { text: rowLabel(entry.row) }), el('th', { text: entry.row.level, className: 'level' })]);
       providers.forEach(function (p) {
         var c = entry.cells[p];

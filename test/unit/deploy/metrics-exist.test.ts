@@ -144,4 +144,12 @@ describe('README.md "Metrics"', () => {
       for (const label of labels) expect(labelNames.get(name), `README gives ${name} a label ${label}`).toContain(label);
     }
   });
+
+  it('lists every metric the gateway registers (Node process metrics aside)', () => {
+    const listed = new Set(readmeMetrics(readFileSync('README.md', 'utf8')).map((m) => m.name));
+    for (const metric of gw.metrics.registry.getMetricsAsArray()) {
+      if (/^pushmux_(process_|nodejs_)/.test(metric.name)) continue;
+      expect(listed.has(metric.name), `README misses ${metric.name}`).toBe(true);
+    }
+  });
 });

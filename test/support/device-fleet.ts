@@ -3,6 +3,7 @@
  * device, which acks it to the gateway the way the app would (signed with its device key), retrying
  * while the gateway is unreachable. It also counts copies, to measure duplicates exactly.
  */
+import { Pool } from 'undici';
 import { signNotificationId } from '../../src/http/device-signature.js';
 import type { ApnsMock, ApnsMockRequest } from '../mocks/apns-mock.js';
 
@@ -26,6 +27,8 @@ export class DeviceFleet {
   private unanswered: ApnsMockRequest[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
+  /** Keep-alive connections to the gateway the fleet acks to, made again when baseUrl changes. */
+  private pool: { origin: string; pool: Pool } | undefined;
   acked = 0;
   /** When each notification's first ack was answered (epoch ms), for ack-latency figures. */
   readonly ackedAt = new Map<string, number>();
@@ -44,6 +47,8 @@ export class DeviceFleet {
 
   stop(): void {
     clearInterval(this.timer);
+    void this.pool?.pool.destroy();
+    this.pool = undefined;
   }
 
   /** `<deviceId>|<notificationId>` of deliveries that arrived more than once. */
@@ -94,15 +99,29 @@ export class DeviceFleet {
     }
   }
 
+  /**
+   * undici's request over a keep-alive pool, not fetch: fetch's WHATWG streams cost the harness
+   * several times the CPU per ack, on the same two cores as the gateway it measures.
+   */
+  private dispatcher(): Pool {
+    const origin = new URL(this.baseUrl).origin;
+    if (this.pool?.origin !== origin) {
+      void this.pool?.pool.destroy();
+      this.pool = { origin, pool: new Pool(origin, { connections: MAX_ACKS_IN_FLIGHT }) };
+    }
+    return this.pool.pool;
+  }
+
   private async postAck(ack: { deviceId: string; notificationId: string; key: string }): Promise<void> {
     try {
-      const res = await fetch(`${this.baseUrl}/v1/apps/${this.app}/acks`, {
+      const res = await this.dispatcher().request({
+        path: `/v1/apps/${this.app}/acks`,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ notificationId: ack.notificationId, deviceId: ack.deviceId, signature: signNotificationId(ack.key, ack.notificationId) }),
       });
-      await res.arrayBuffer();
-      if (res.status >= 500) {
+      await res.body.dump();
+      if (res.statusCode >= 500) {
         this.pendingAcks.push(ack);
         return;
       }

@@ -11,12 +11,16 @@
  *   behind the resilience layer, metrics hooks included. Notifications go in through the HTTP batch endpoint; the clock runs from the first request to
  *   the moment the mock has answered the last push.
  *
+ * It also prints what the wire itself costs here: apns2's CPU and the mock's per push, and the
+ * ceiling those allow on this machine's cores (`wire_ceiling_per_s`).
+ *
  * Settings (env): BENCH_NOTIFICATIONS pushes to deliver (50000), BENCH_RECIPIENTS devices per
  * notification (1), BENCH_DEVICES (1000), BENCH_BATCH_SIZE notifications per batch request (1000),
  * BENCH_CONCURRENCY raw sends in flight (1000), BENCH_PIPELINE_CONCURRENCY (512), BENCH_DEADLINE_S
  * (300), BENCH_VERBOSE, BENCH_SKIP_RAW (profiling the gateway alone).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ApnsClient, Notification } from 'apns2';
 import { installApnsPool } from '../providers/apns/apns-pool.js';
@@ -34,7 +38,7 @@ const apiKey = 'bench-key-0123456789abcdef';
 /** Pool shape shared by both sides, so the ratio measures the gateway, not pool tuning. */
 const POOL = { connections: 2, maxConcurrentStreams: 500, timeoutMs: 10_000 };
 
-type MockMessage = { url: string } | { count: number };
+type MockMessage = { url: string } | { count: number; cpuUs: number };
 
 /** The mock as seen from the parent: its URL and its request counter. */
 class MockProcess {
@@ -55,11 +59,16 @@ class MockProcess {
   }
 
   count(): Promise<number> {
+    return this.stats().then((stats) => stats.count);
+  }
+
+  /** Requests answered so far and the mock process's CPU time (µs). */
+  stats(): Promise<{ count: number; cpuUs: number }> {
     return new Promise((resolve) => {
       const onMessage = (message: MockMessage): void => {
         if ('count' in message) {
           this.child.off('message', onMessage);
-          resolve(message.count);
+          resolve(message);
         }
       };
       this.child.on('message', onMessage);
@@ -80,11 +89,13 @@ function token(i: number): string {
 }
 
 /** apns2 straight to the mock; answers sends per second and failures. */
-async function runRaw(mockUrl: string, count: number): Promise<{ perS: number; failures: number; cpuUsPerPush: number }> {
+async function runRaw(mock: MockProcess, count: number): Promise<{ perS: number; failures: number; cpuUsPerPush: number; mockCpuUsPerPush: number }> {
+  const mockUrl = mock.url;
   const client = new ApnsClient({ team: APNS_TEST_KEY.teamId, keyId: APNS_TEST_KEY.keyId, signingKey: APNS_TEST_KEY.pem, defaultTopic: APNS_TEST_KEY.topic });
   installApnsPool(client, { endpoint: new URL(mockUrl), ca: MOCK_TLS.ca, ...POOL });
   let next = 0;
   let failures = 0;
+  const mockBefore = await mock.stats();
   const started = performance.now();
   const cpu = process.cpuUsage();
   await Promise.all(
@@ -104,8 +115,9 @@ async function runRaw(mockUrl: string, count: number): Promise<{ perS: number; f
   );
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
+  const mockAfter = await mock.stats();
   await client.close();
-  return { perS: count / seconds, failures, cpuUsPerPush: (used.user + used.system) / count };
+  return { perS: count / seconds, failures, cpuUsPerPush: (used.user + used.system) / count, mockCpuUsPerPush: (mockAfter.cpuUs - mockBefore.cpuUs) / count };
 }
 
 /** The APNs attempt counters from the gateway's /metrics, by outcome. */
@@ -228,9 +240,9 @@ async function main(): Promise<void> {
   let output: Record<string, unknown>;
   try {
     // Warm-up: JIT, TLS sessions and the mock's JWT cache.
-    await runRaw(mock.url, Math.min(5_000, total));
+    await runRaw(mock, Math.min(5_000, total));
     // BENCH_SKIP_RAW=1 leaves only the gateway in the process, for profiling it (--cpu-prof).
-    const raw = process.env.BENCH_SKIP_RAW ? { perS: Number.NaN, failures: 0, cpuUsPerPush: Number.NaN } : await runRaw(mock.url, total);
+    const raw = process.env.BENCH_SKIP_RAW ? { perS: Number.NaN, failures: 0, cpuUsPerPush: Number.NaN, mockCpuUsPerPush: Number.NaN } : await runRaw(mock, total);
     if (process.env.BENCH_VERBOSE) process.stderr.write(`raw: ${Math.round(raw.perS)}/s\n`);
     const gateway = await runGateway(mock, total);
     output = {
@@ -246,6 +258,10 @@ async function main(): Promise<void> {
       // CPU of this process per push (the mock runs elsewhere): less noisy than rates on a shared host.
       gateway_cpu_us_per_push: Math.round(gateway.cpuUsPerPush),
       raw_cpu_us_per_push: Math.round(raw.cpuUsPerPush),
+      // The wire's own cost: apns2's client side plus the mock's server side, per push. No sender
+      // through apns2 into this mock can exceed cores / that, whatever it does besides.
+      mock_cpu_us_per_push: Math.round(raw.mockCpuUsPerPush),
+      wire_ceiling_per_s: Math.round((availableParallelism() * 1e6) / (raw.cpuUsPerPush + raw.mockCpuUsPerPush)),
       gateway_attempts: gateway.attempts,
       raw_failures: raw.failures,
       pool: POOL,
@@ -261,7 +277,10 @@ async function main(): Promise<void> {
 if (process.argv.includes('--apns-mock')) {
   const mock = await ApnsMock.start({ topic: APNS_TEST_KEY.topic, record: false });
   process.on('message', (message: unknown) => {
-    if (message === 'count') process.send?.({ count: mock.requestCount } satisfies MockMessage);
+    if (message === 'count') {
+      const cpu = process.cpuUsage();
+      process.send?.({ count: mock.requestCount, cpuUs: cpu.user + cpu.system } satisfies MockMessage);
+    }
     if (message === 'stop') void mock.stop().then(() => process.exit(0));
   });
   process.send?.({ url: mock.url } satisfies MockMessage);

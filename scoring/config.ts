@@ -21,6 +21,7 @@ export const DEFAULT_SCORING_CONFIG: Readonly<ScoringConfig> = Object.freeze({
   latencyWeight: 0.002,
   // SMS costs money: it must deliver 30 points better than a free channel to be ranked above it.
   costs: { sms: 0.3 },
+  appCosts: {},
   snapshotRefreshMs: 2000,
   rules: {},
   priorStrength: 10,
@@ -69,6 +70,7 @@ export function resolveScoringConfig(partial: Partial<ScoringConfig> = {}): Read
     ...DEFAULT_SCORING_CONFIG,
     ...partial,
     costs: { ...DEFAULT_SCORING_CONFIG.costs, ...partial.costs },
+    appCosts: { ...partial.appCosts },
     rules: { ...partial.rules },
   };
   positive('scoring.halfLifeSeconds', config.halfLifeSeconds);
@@ -87,6 +89,10 @@ export function resolveScoringConfig(partial: Partial<ScoringConfig> = {}): Read
   }
   for (const [provider, cost] of Object.entries(config.costs)) {
     if (!Number.isFinite(cost)) throw new ConfigError(`scoring.costs.${provider}`, 'must be a number', 'set e.g. 0.3');
+  }
+  for (const [app, costs] of Object.entries(config.appCosts)) {
+    if (typeof costs !== 'object' || costs === null) throw new ConfigError(`scoring.appCosts.${app}`, 'must be a mapping of provider to cost', 'write e.g. { sms: 0.2 }');
+    for (const [provider, cost] of Object.entries(costs)) nonNegative(`scoring.appCosts.${app}.${provider}`, cost, 'set e.g. 0.3');
   }
   for (const [app, rules] of Object.entries(config.rules)) {
     if (!Array.isArray(rules)) throw new ConfigError(`scoring.rules.${app}`, 'must be a list of rules', 'write a YAML list');

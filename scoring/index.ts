@@ -11,3 +11,4 @@ export * from './device-class.js';
 export * from './errors.js';
 export * from './prior-strength.js';
 export * from './change-detection.js';
+export * from './last-resort.js';

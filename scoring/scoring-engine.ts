@@ -10,6 +10,7 @@ import { betaInterval } from './beta-math.js';
 import { resolveScoringConfig } from './config.js';
 import { levelKeys, normalizeClass, parseClassKey, statField, type NormalizedClass } from './device-class.js';
 import { betaVariance, overlapsBest } from './exploration-gate.js';
+import { lastResortIndex } from './last-resort.js';
 import { greedyIndex, pickIndex, type Arm } from './policy.js';
 import { pathPosteriors, type Posterior } from './posterior.js';
 import { estimatePriorStrengths } from './prior-strength.js';
@@ -34,6 +35,14 @@ export interface ScoringEngine {
    * answer may be shorter than `eligible` (or empty).
    */
   rank(app: string, cls: DeviceClass, eligible: readonly string[]): string[];
+  /**
+   * Where a paid last-resort channel (`sms`) goes in `ranked` (a `rank` answer for the same class): the
+   * index just after the last provider whose expected utility (mean delivery − latency − the app's
+   * cost) is at least the channel's. Decided by expected utility, never by a policy draw, so
+   * exploration never puts a paid text first by chance; see last-resort.ts. Synchronous, from the
+   * snapshot.
+   */
+  lastResortIndex(app: string, cls: DeviceClass, ranked: readonly string[], channel: string): number;
   /** The class's merged rule after precedence (the pipeline reads `deadlineMs` from it). */
   effectiveRule(app: string, cls: DeviceClass): RoutingRule | undefined;
   /** Records a first-attempt outcome; buffered, visible to this engine's `rank` at once. */
@@ -151,6 +160,12 @@ class DefaultScoringEngine implements ScoringEngine {
     order.sort((a, b) => (arms[b] as Arm).meanUtility - (arms[a] as Arm).meanUtility);
     for (const i of order) head.push(rest[i] as string);
     return head;
+  }
+
+  lastResortIndex(app: string, cls: DeviceClass, ranked: readonly string[], channel: string): number {
+    if (ranked.length === 0) return 0;
+    const state = this.classState(app, cls);
+    return lastResortIndex(ranked.map((p) => this.arm(state, p).meanUtility), this.arm(state, channel).meanUtility);
   }
 
   effectiveRule(app: string, cls: DeviceClass): RoutingRule | undefined {
@@ -372,8 +387,7 @@ class DefaultScoringEngine implements ScoringEngine {
     let arm = state.arms.get(provider);
     if (arm === undefined) {
       const posterior = this.posterior(stats, state.keys, provider, now);
-      const utilityOffset =
-        -this.config.latencyWeight * (posterior.latencyMs / 1000) - (this.config.costs[provider] ?? 0);
+      const utilityOffset = -this.config.latencyWeight * (posterior.latencyMs / 1000) - this.cost(state.app, provider);
       arm = {
         alpha: posterior.alpha,
         beta: posterior.beta,
@@ -384,6 +398,11 @@ class DefaultScoringEngine implements ScoringEngine {
       state.arms.set(provider, arm);
     }
     return arm;
+  }
+
+  /** Cost per message of `provider` for `app`: the app's own (its SMS contract) else the global one. */
+  private cost(app: string, provider: string): number {
+    return this.config.appCosts[app]?.[provider] ?? this.config.costs[provider] ?? 0;
   }
 
   private posterior(stats: AppStats, keys: readonly string[], provider: string, now: number): Posterior {

@@ -74,6 +74,11 @@ export interface ScoringConfig {
   latencyWeight: number;
   /** Per-provider cost subtracted from the utility, in delivery-probability units (e.g. sms: 0.3). */
   costs: Record<string, number>;
+  /**
+   * Per-app overrides of `costs`, by app id then provider (an app whose SMS contract is cheaper or
+   * dearer than the default). A provider an app does not name costs what `costs` says. Default {}.
+   */
+  appCosts: Record<string, Record<string, number>>;
   /** How often `start()` reloads the snapshot from the store, in ms. Default 2000. */
   snapshotRefreshMs: number;
   /** Routing rules per app id. */

@@ -70,7 +70,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const scoring = createScoringEngine({
     store: redisClient ? new RedisScoringStore(redisClient, { prefix: config.redis.keyPrefix }) : new MemoryScoringStore(),
-    config: { ...config.scoring, rules: Object.fromEntries(Object.entries(config.apps).map(([id, app]) => [id, app.rules as RoutingRule[]])) },
+    config: {
+      ...config.scoring,
+      rules: Object.fromEntries(Object.entries(config.apps).map(([id, app]) => [id, app.rules as RoutingRule[]])),
+      // An app's SMS price, where it sets one, is what the utility weighs against its push providers.
+      appCosts: Object.fromEntries(Object.entries(config.apps).flatMap(([id, app]) =>
+        app.sms?.costPerMessage === undefined ? [] : [[id, { [SMS_CHANNEL]: app.sms.costPerMessage }]])),
+    },
     random: options.random,
   });
   scoring.onRecord = (e) => metrics.scoringOutcome(e.app, e.platform, e.brand ?? 'unknown', e.provider, e.delivered);
@@ -90,7 +96,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const sandboxAcks = (appId: string): SandboxDeps => ({
     onDelivered: (d) => simulatedAck({ app: appId, notificationId: d.notificationId, deviceId: d.deviceId, source: 'sandbox-device', channel: d.provider }),
   });
-  // Attempts and circuit states reach the metrics through the resilience layer's hooks.
+  // Attempts and circuit states reach the metrics through the resilience layer's hooks (SMS senders too).
   const hooks: ResilienceHooks = {
     onAttempt: (e) => {
       metrics.attempt(e.app, e.provider, e.outcome, e.count);
@@ -131,6 +137,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     redis: redisClient,
     keyPrefix: config.redis.keyPrefix,
     onSandboxDelivered: (d) => simulatedAck({ app: d.app, notificationId: d.notificationId, deviceId: d.deviceId, source: 'sandbox-sms', channel: SMS_CHANNEL }),
+    hooks,
   });
   let accepting = true;
   const http = await buildServer(

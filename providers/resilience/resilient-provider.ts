@@ -25,10 +25,17 @@ import { RateLimiter } from './rate-limiter.js';
 /** Circuit states as reported to hooks and metrics. */
 export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
 
+/**
+ * Whom a hook event is about: a push provider, or `sms` for an app's SMS sender. One label for every SMS
+ * sender: which service (twilio, aliyun, webhook) an app uses is config, and a label per service would
+ * only split the series of one channel.
+ */
+export type ResilienceSubject = ProviderName | 'sms';
+
 /** One provider call (one attempt of one `send`), grouped by outcome kind and reason. */
 export interface AttemptEvent {
   app: string;
-  provider: ProviderName;
+  provider: ResilienceSubject;
   outcome: SendOutcomeKind;
   /** The outcome's reason (absent for `accepted`): a short token fit for logs, not a metric label. */
   reason?: string;
@@ -43,7 +50,7 @@ export interface AttemptEvent {
 /** A circuit breaker transition. */
 export interface CircuitStateEvent {
   app: string;
-  provider: ProviderName;
+  provider: ResilienceSubject;
   state: CircuitStateName;
 }
 

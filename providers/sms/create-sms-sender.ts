@@ -1,5 +1,6 @@
 import { ConfigError } from '../../src/errors/index.js';
 import { OptionReader } from '../resilience/option-reader.js';
+import type { ResilienceHooks } from '../resilience/resilient-provider.js';
 import { AliyunSender } from './aliyun-sender.js';
 import { ResilientSmsSender, type SmsResilienceOptions } from './resilient-sms-sender.js';
 import type { SmsSender } from './sms-sender.js';
@@ -87,8 +88,11 @@ function createWebhook(reader: OptionReader): WebhookSender {
  * - webhook: `url`, `secret`, `secretHeader`? (default `x-pushmux-secret`), `ca` | `caFile`?,
  *   `timeoutMs`?, `connections`?
  * - every sender: `maxAttempts`?, `breakerThreshold`?, `halfOpenAfterMs`? ({@link ResilientSmsSender}).
+ *
+ * `ctx.hooks` are the push adapters' metric hooks: the sender reports its calls and circuit through
+ * them as provider `sms`.
  */
-export function createSmsSender(options: Record<string, unknown>, ctx: { appId: string }): SmsSender {
+export function createSmsSender(options: Record<string, unknown>, ctx: { appId: string; hooks?: ResilienceHooks }): SmsSender {
   const basePath = `apps.${ctx.appId}.sms`;
   const present = SENDERS.filter((name) => options[name] !== undefined && options[name] !== null);
   if (present.length !== 1) {
@@ -98,7 +102,7 @@ export function createSmsSender(options: Record<string, unknown>, ctx: { appId: 
   const reader = new OptionReader(block(options, name, basePath), `${basePath}.${name}`);
   // Read before the sender opens its pool, so a bad knob leaves nothing open behind the ConfigError.
   const resilience = readSmsResilience(reader);
-  return new ResilientSmsSender(createInner(name, reader), resilience);
+  return new ResilientSmsSender(createInner(name, reader), { ...resilience, appId: ctx.appId, hooks: ctx.hooks });
 }
 
 function createInner(name: (typeof SENDERS)[number], reader: OptionReader): SmsSender {

@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BrokenCircuitError, ConsecutiveBreaker, IsolatedCircuitError, circuitBreaker, handleWhenResult, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError, CircuitState, ConsecutiveBreaker, IsolatedCircuitError, circuitBreaker, handleWhenResult,
+  type CircuitBreakerPolicy, type IDisposable,
+} from 'cockatiel';
 import type { SendOutcome } from '../provider.js';
 import { retryDelayMs, type BackoffOptions } from '../resilience/backoff.js';
+import type { AttemptEvent, CircuitStateName, ResilienceHooks } from '../resilience/resilient-provider.js';
 import type { SmsMessage, SmsSendOptions, SmsSender } from './sms-sender.js';
 
 /** Knobs of {@link ResilientSmsSender}; each has a default. */
@@ -17,7 +21,17 @@ export interface SmsResilienceOptions {
   /** How long an open circuit refuses before one trial send; default 30 s. */
   halfOpenAfterMs?: number;
   random?: () => number;
+  /** The app this sender serves; names it in hook events. Default ''. */
+  appId?: string;
+  /**
+   * The push adapters' metric hooks: one `onAttempt` per call to the SMS service (retries included),
+   * `onCircuitState` on every breaker transition, all with provider `sms`.
+   */
+  hooks?: ResilienceHooks;
 }
+
+/** The label of every SMS sender in hook events (the service an app uses is config, not a label). */
+export const SMS_METRIC_PROVIDER = 'sms';
 
 /**
  * Transport failures where the request never reached the gateway, so a resend cannot text twice. A
@@ -60,6 +74,9 @@ export class ResilientSmsSender implements SmsSender {
   private readonly maxRetryDelayMs: number;
   private readonly random: () => number;
   private readonly breaker: CircuitBreakerPolicy;
+  private readonly appId: string;
+  private readonly hooks: ResilienceHooks;
+  private readonly subscriptions: IDisposable[] = [];
 
   constructor(inner: SmsSender, options: SmsResilienceOptions = {}) {
     this.inner = inner;
@@ -72,12 +89,18 @@ export class ResilientSmsSender implements SmsSender {
       halfOpenAfter: options.halfOpenAfterMs ?? 30_000,
       breaker: new ConsecutiveBreaker(Math.max(1, options.breakerThreshold ?? 5)),
     });
+    this.appId = options.appId ?? '';
+    this.hooks = options.hooks ?? {};
+    this.subscriptions.push(this.breaker.onStateChange((state) => {
+      const event = { app: this.appId, provider: SMS_METRIC_PROVIDER, state: circuitStateName(state) } as const;
+      this.emit(() => this.hooks.onCircuitState?.(event));
+    }));
   }
 
   async send(message: SmsMessage, options?: SmsSendOptions): Promise<SendOutcome> {
     const signal = options?.signal;
     for (let attempt = 1; ; attempt += 1) {
-      const outcome = await this.call(message, options);
+      const outcome = await this.call(message, options, attempt);
       if (outcome.kind !== 'retry' || attempt >= this.maxAttempts || !safeToResend(outcome.reason)) return outcome;
       const delay = retryDelayMs(attempt, outcome.retryAfterMs, this.backoff, this.random);
       if (delay > this.maxRetryDelayMs) return outcome;
@@ -90,16 +113,59 @@ export class ResilientSmsSender implements SmsSender {
   }
 
   close(): Promise<void> {
+    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
     return this.inner.close();
   }
 
-  private async call(message: SmsMessage, options: SmsSendOptions | undefined): Promise<SendOutcome> {
+  private async call(message: SmsMessage, options: SmsSendOptions | undefined, attempt: number): Promise<SendOutcome> {
     try {
-      return await this.breaker.execute(() => this.inner.send(message, options));
+      return await this.breaker.execute(() => this.measured(message, options, attempt));
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) return { kind: 'retry', reason: 'circuit-open' };
-      // Senders never throw; if one does, it is a bug worth a retry later rather than a crash.
+      // `measured` never throws: only the breaker itself could get here. A retry later beats a crash.
       return { kind: 'retry', reason: 'sms-sender-error' };
     }
+  }
+
+  /** One call to the SMS service, reported as an attempt (an open circuit makes no call and no attempt). */
+  private async measured(message: SmsMessage, options: SmsSendOptions | undefined, attempt: number): Promise<SendOutcome> {
+    const started = performance.now();
+    let outcome: SendOutcome;
+    try {
+      outcome = await this.inner.send(message, options);
+    } catch {
+      // Senders never throw; if one does, it is a bug worth a retry later rather than a crash.
+      outcome = { kind: 'retry', reason: 'sms-sender-error' };
+    }
+    const onAttempt = this.hooks.onAttempt;
+    if (onAttempt) {
+      const event: AttemptEvent = {
+        app: this.appId, provider: SMS_METRIC_PROVIDER, outcome: outcome.kind, count: 1, latencyMs: performance.now() - started, attempt,
+      };
+      if (outcome.kind !== 'accepted') event.reason = outcome.reason;
+      this.emit(() => onAttempt.call(this.hooks, event));
+    }
+    return outcome;
+  }
+
+  private emit(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      // A metrics hook must never stop a text.
+    }
+  }
+}
+
+function circuitStateName(state: CircuitState): CircuitStateName {
+  switch (state) {
+    case CircuitState.Open:
+      return 'open';
+    case CircuitState.HalfOpen:
+      return 'half-open';
+    case CircuitState.Isolated:
+      return 'isolated';
+    default:
+      return 'closed';
   }
 }

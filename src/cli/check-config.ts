@@ -19,6 +19,9 @@ export function checkConfig(configPath: string | undefined, io: CliIo): number {
   return EXIT_OK;
 }
 
+/** Keys of an app's `sms` block that are policy, not the sender's name. */
+const SMS_POLICY_KEYS: ReadonlySet<string> = new Set(['sandbox', 'perPhonePerHour', 'costPerMessage']);
+
 /** Names, counts and switches only: no API key, credential or Redis password. */
 export function summarize(config: Readonly<GatewayConfig>, source: string, generatedKey: boolean): string {
   const lines = [`source: ${source}`];
@@ -35,7 +38,10 @@ export function summarize(config: Readonly<GatewayConfig>, source: string, gener
     const keys = app.apiKeys.map((k, i) => `${k.name ?? `#${i + 1}`} [${k.scopes.join(',')}]`);
     lines.push(`  ${id}:`);
     lines.push(`    providers: ${providers.length ? providers.join(', ') : '(none)'}`);
-    if (app.sms) lines.push(`    sms: ${app.sms.sandbox ? 'sandbox' : (Object.keys(app.sms).find((k) => k !== 'perPhonePerHour' && k !== 'sandbox') ?? 'configured')}`);
+    if (app.sms) {
+      const sender = app.sms.sandbox ? 'sandbox' : (Object.keys(app.sms).find((k) => !SMS_POLICY_KEYS.has(k)) ?? 'configured');
+      lines.push(`    sms: ${sender}, cost per text ${app.sms.costPerMessage ?? config.scoring.costs.sms ?? 0}`);
+    }
     lines.push(`    long connection: ${app.longConnection.enabled ? 'on' : 'off'}; acks: ${app.acks ? 'on' : 'off'}; ack deadline ${app.defaults.ackDeadlineMs} ms`);
     lines.push(`    rules: ${app.rules.length}`);
     lines.push(`    api keys: ${keys.join(', ')}${generatedKey ? ' (generated at start-up, printed by serve)' : ''}`);

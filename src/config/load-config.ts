@@ -155,6 +155,11 @@ function schemaError(issue: SchemaIssue): ConfigError {
         ? 'use an API key of at least 16 random characters'
         : 'give it a non-empty value');
     default:
+      if (path.endsWith('.sms.costPerMessage')) {
+        // The unit is not money: say what the number means, or a price in cents slips through as "valid".
+        return new ConfigError(path, issue.message,
+          'set a number >= 0 in delivery-probability units (0.3, the default scoring.costs.sms, means a text must deliver 30 points better than a push provider to go ahead of it)');
+      }
       return new ConfigError(path, issue.message, 'see the README config reference for the allowed values');
   }
 }

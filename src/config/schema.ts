@@ -100,8 +100,8 @@ export const AppSchema = Type.Object(
      */
     acks: Type.Boolean({ default: true }),
     /**
-     * SMS, the last step of a plan, for notifications that ask for it (`sms.text`) to devices with a
-     * phone. Exactly one sender: twilio, aliyun, webhook (validated by the sender), or sandbox.
+     * SMS, the paid last resort of a plan, for notifications that ask for it (`sms.text`) to devices
+     * with a phone. Exactly one sender: twilio, aliyun, webhook (validated by the sender), or sandbox.
      */
     sms: Type.Optional(
       Type.Object(
@@ -109,6 +109,17 @@ export const AppSchema = Type.Object(
           sandbox: Type.Optional(SandboxOptionsSchema),
           /** SMS to one phone number per hour at most; more are refused (they cost money and annoy). */
           perPhonePerHour: Type.Integer({ minimum: 1, default: 3 }),
+          /**
+           * What one text costs this app, in the scoring utility's units (delivery probability: 0.3
+           * means a text must deliver 30 points better than a push provider to go ahead of it).
+           * Default: `scoring.costs.sms` (0.3). For a notification that asks for SMS, the text goes
+           * ahead of every push provider whose expected utility (estimated delivery − latency weight ×
+           * latency − its cost) is below the text's (SMS's estimated delivery for the device class −
+           * latency − this cost), right after the long connection; behind every provider that does
+           * at least as well. Lower it for a cheap SMS contract (texts move up sooner), raise it for a
+           * dear one (texts stay last unless push providers fail more).
+           */
+          costPerMessage: Type.Optional(Type.Number({ minimum: 0 })),
         },
         { additionalProperties: true },
       ),
@@ -244,7 +255,7 @@ export const ConfigSchema = Type.Object(
         explorationOverlap: Type.Number({ minimum: 0, default: 2 }),
         /** Utility weight per second of expected ack latency. */
         latencyWeight: Type.Number({ minimum: 0, default: 0.002 }),
-        /** Utility cost per message, by channel (SMS costs money). */
+        /** Utility cost per message, by channel (SMS costs money); an app's `sms.costPerMessage` overrides `sms`. */
         costs: Type.Record(Type.String(), Type.Number({ minimum: 0 }), { default: { sms: 0.3 } }),
         snapshotRefreshMs: Type.Integer({ minimum: 100, default: 2_000 }),
         flushIntervalMs: Type.Integer({ minimum: 10, default: 500 }),

@@ -3,8 +3,9 @@
  * move on when the deadline passes, end as delivered, failed or expired. Every change is a
  * compare-and-set on the delivery record, so an ack and an escalation never both win.
  *
- * Plan per device: the ranked providers (skipping channels already tried), then the long connection
- * (a placeholder until issue 6), then SMS (issue 7). Each step waits `deadlineFor()` for its ack.
+ * Plan per device: the ranked providers (skipping channels already tried), then the long connection,
+ * then SMS; when the notification asks for SMS, those two go ahead of the providers the scores expect
+ * to do worse than a text (planner.ts `ownStepsIndex`). Each step waits `deadlineFor()` for its ack.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { ProviderName, PushMessage, PushTarget, SendOutcome } from '../../providers/provider.js';
@@ -16,7 +17,7 @@ import { deadlineMember } from './deadline-member.js';
 import { LONG_CONNECTION_CHANNEL, type LongConnectionChannel } from './long-connection.js';
 import type { OutcomeSink } from './outcome-sink.js';
 import { SMS_CHANNEL, type SmsChannels } from './sms-channel.js';
-import { buildPlan, toPushMessage, type PlanStep } from './planner.js';
+import { buildPlan, ownStepsIndex, toPushMessage, type PlanStep } from './planner.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { DeviceClass, Ranker } from './ranker.js';
 
@@ -51,7 +52,7 @@ export interface DeliveryRunnerDeps {
   stopSignal: AbortSignal;
   /** pushmux's own channel (src/connect/), the step after the providers when an app enables it. */
   longConnection?: LongConnectionChannel;
-  /** SMS, the last step, for notifications that ask for it. */
+  /** SMS, for notifications that ask for it: the last step, or ahead of providers expected to do worse. */
   sms?: SmsChannels;
   /** Told of every send a provider accepted (the JPush receipt poller tracks them). */
   onAccepted?: (event: AcceptedSend) => void;
@@ -166,9 +167,12 @@ export class DeliveryRunner {
     if (step === 0) for (const skip of plan.skipped) events.push({ at: this.now(), type: 'skip', channel: skip.channel, reason: skip.reason });
     const steps: RunStep[] = plan.steps;
     const longConnection = this.longConnectionStep(notification, appConfig, device, attempted, step === 0 ? events : undefined);
-    if (longConnection) steps.push(longConnection);
     const sms = this.smsStep(notification, device, attempted, step === 0 ? events : undefined);
-    if (sms) steps.push(sms);
+    if (longConnection || sms) {
+      // The long connection then SMS: after every provider, or where the scores place the text.
+      const own: ChannelStep[] = longConnection && sms ? [longConnection, sms] : [(longConnection ?? sms) as ChannelStep];
+      steps.splice(ownStepsIndex(ranker, app, device, plan.steps, sms?.channel), 0, ...own);
+    }
 
     for (const planned of steps) {
       if (this.now() >= notification.expiresAt) {
@@ -259,7 +263,7 @@ export class DeliveryRunner {
 
   /** SMS for notifications that ask for it, to devices with a phone number, where the app has a sender. */
   private smsStep(notification: NotificationRecord, device: DeviceRecord, attempted: readonly string[], skipEvents?: DeliveryRecord['events']): ChannelStep | undefined {
-    const { sms, metrics } = this.deps;
+    const { sms } = this.deps;
     const text = notification.sms?.text;
     if (!text || attempted.includes(SMS_CHANNEL)) return undefined;
     const skip = (reason: string) => {
@@ -274,13 +278,8 @@ export class DeliveryRunner {
     return {
       channel: SMS_CHANNEL,
       token: phone,
-      send: async (signal) => {
-        const started = performance.now();
-        const outcome = await sms.send(notification.app, device.id, { notificationId: notification.id, to: phone, text }, signal);
-        metrics.attempt(notification.app, SMS_CHANNEL, outcome.kind);
-        metrics.sendLatency(notification.app, SMS_CHANNEL, (performance.now() - started) / 1000);
-        return outcome;
-      },
+      // Attempts (retries included), latency and circuit state reach the metrics from the sender's hooks.
+      send: (signal) => sms.send(notification.app, device.id, { notificationId: notification.id, to: phone, text }, signal),
     };
   }
 

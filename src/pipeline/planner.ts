@@ -52,6 +52,19 @@ export function buildPlan(
   return { steps, skipped };
 }
 
+/**
+ * Where pushmux's own steps (the long connection, then SMS) go among a plan's provider steps. Without
+ * SMS they follow every provider, as before. With SMS the scores place the text, which costs money:
+ * after the providers expected to do at least as well as it, ahead of those expected to do worse (a
+ * hopeless provider must not hold an urgent text back for a whole ack deadline). The free long
+ * connection stays just ahead of the text, so a device online on it never costs a message.
+ */
+export function ownStepsIndex(ranker: Ranker, app: string, device: DeviceRecord, steps: readonly PlanStep[], smsChannel: string | undefined): number {
+  if (smsChannel === undefined || steps.length === 0) return steps.length;
+  const cls = { platform: device.platform, brand: device.brand, model: device.model };
+  return ranker.lastResortIndex(app, cls, steps.map((s) => s.channel), smsChannel);
+}
+
 /** What the providers carry for a notification. */
 export function toPushMessage(notification: NotificationRecord): PushMessage {
   return {

@@ -12,6 +12,11 @@ export interface DeviceClass {
 export interface Ranker {
   /** Eligible channels in the order to try them; channels a rule denies are left out. */
   rank(app: string, cls: DeviceClass, eligible: readonly string[]): string[];
+  /**
+   * Where a paid last-resort channel (SMS) goes in `ranked` (a `rank` answer for the class): after the
+   * providers expected to do at least as well as it, by expected utility (never a random draw).
+   */
+  lastResortIndex(app: string, cls: DeviceClass, ranked: readonly string[], channel: string): number;
   /** The rule in force for the device class (deadlines and the like), if any. */
   effectiveRule(app: string, cls: DeviceClass): Pick<RoutingRuleConfig, 'deadlineMs'> | undefined;
 }

@@ -1,12 +1,16 @@
 /**
- * SMS, the last step of a plan: one sender per app (Twilio, Alibaba Cloud, a webhook, or a sandbox),
- * behind a per-phone hourly limit, because every message costs money and a flood of texts is worse
- * than none. The limit is counted in Redis when the gateway runs on it, so all instances share it.
+ * SMS, the paid last resort of a plan: one sender per app (Twilio, Alibaba Cloud, a webhook, or a
+ * sandbox), behind a per-phone hourly limit, because every message costs money and a flood of texts is
+ * worse than none. The limit is counted in Redis when the gateway runs on it, so all instances share it.
+ * Every call to a sender (retries included) and its circuit reach the metrics as provider `sms`, through
+ * the same hooks as the push adapters; a text the limit refuses never reaches a sender, so it is no
+ * attempt (the timeline shows it).
  */
 import { randomUUID } from 'node:crypto';
 import type { SendOutcome } from '../../providers/provider.js';
+import type { ResilienceHooks } from '../../providers/resilience/index.js';
 import type { SandboxOptions } from '../../providers/sandbox/index.js';
-import { createSmsSender, type SmsSender } from '../../providers/sms/index.js';
+import { createSmsSender, SMS_METRIC_PROVIDER, type SmsSender } from '../../providers/sms/index.js';
 import type { GatewayConfig } from '../config/index.js';
 import type { RedisClient } from '../store/redis/redis-client.js';
 
@@ -27,9 +31,26 @@ interface AppSender {
 /** A simulated SMS gateway: accepts and "delivers" at the configured rates, then reports receipt. */
 class SandboxSms implements AppSender {
   private readonly timers = new Set<NodeJS.Timeout>();
-  constructor(private readonly app: string, private readonly options: SandboxOptions, private readonly onDelivered?: (d: SmsDelivery) => void) {}
+  constructor(
+    private readonly app: string,
+    private readonly options: SandboxOptions,
+    private readonly onDelivered?: (d: SmsDelivery) => void,
+    private readonly hooks: ResilienceHooks = {},
+  ) {}
 
   async send(message: { notificationId: string }, deviceId: string): Promise<SendOutcome> {
+    const outcome = this.simulate(message, deviceId);
+    // A simulated call is still a call: the sandbox shows in the metrics as a live sender would.
+    const event = { app: this.app, provider: SMS_METRIC_PROVIDER, outcome: outcome.kind, count: 1, latencyMs: 0, attempt: 1 } as const;
+    try {
+      this.hooks.onAttempt?.(outcome.kind === 'accepted' ? event : { ...event, reason: outcome.reason });
+    } catch {
+      // A metrics hook must never stop a text.
+    }
+    return outcome;
+  }
+
+  private simulate(message: { notificationId: string }, deviceId: string): SendOutcome {
     if (Math.random() >= this.options.acceptRate) return { kind: 'retry', reason: 'simulated unavailable' };
     if (Math.random() < this.options.deliveryRate && this.onDelivered) {
       const { min, max } = this.options.latencyMs;
@@ -64,6 +85,8 @@ export interface SmsChannelsOptions {
   keyPrefix: string;
   /** Sandbox deliveries (the simulated phone got the text): the gateway acks them. */
   onSandboxDelivered?: (delivery: SmsDelivery) => void;
+  /** The push adapters' metric hooks: every sender reports its calls and circuit as provider `sms`. */
+  hooks?: ResilienceHooks;
   now?: () => number;
 }
 
@@ -77,8 +100,11 @@ export class SmsChannels {
     this.now = options.now ?? Date.now;
     for (const [appId, app] of Object.entries(config.apps)) {
       if (!app.sms) continue;
-      const { sandbox, perPhonePerHour, ...live } = app.sms;
-      this.senders.set(appId, sandbox ? new SandboxSms(appId, sandbox, options.onSandboxDelivered) : new LiveSms(createSmsSender(live, { appId })));
+      // costPerMessage is the scoring's (gateway.ts), the rest of the block the sender's.
+      const { sandbox, perPhonePerHour, costPerMessage: _cost, ...live } = app.sms;
+      this.senders.set(appId, sandbox
+        ? new SandboxSms(appId, sandbox, options.onSandboxDelivered, options.hooks)
+        : new LiveSms(createSmsSender(live, { appId, hooks: options.hooks })));
       this.limits.set(appId, perPhonePerHour);
     }
   }

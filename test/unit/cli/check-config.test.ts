@@ -71,6 +71,16 @@ describe('pushmux check-config', { timeout: 60_000 }, () => {
     expect(r.stderr).toMatch(/^pushmux: config apps\.shop\.apiKeys\[0\]\.key: .*Fix: use an API key of at least 16 random characters/);
   });
 
+  it('shows an app\'s SMS cost per text, and refuses a negative one naming the field', () => {
+    const sms = (cost: string) => `${GOOD}    sms:\n      costPerMessage: ${cost}\n      sandbox: {}\n`;
+    const good = cli(['check-config', '--config', file('sms-good.yml', sms('0.15'))], { SHOP_KEY: APP_KEY });
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain('sms: sandbox, cost per text 0.15');
+    const bad = cli(['check-config', '--config', file('sms-bad.yml', sms('-1'))], { SHOP_KEY: APP_KEY });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^pushmux: config apps\.shop\.sms\.costPerMessage: must be >= 0/);
+  });
+
   it('names a missing environment reference, invalid YAML and an unreadable file', () => {
     expect(cli(['check-config', '--config', file('good2.yml', GOOD)]).stderr).toContain('refers to environment variable SHOP_KEY, which is not set');
     const yaml = cli(['check-config', '--config', file('yaml.yml', 'apps: [\n')]);

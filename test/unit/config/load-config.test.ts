@@ -81,6 +81,19 @@ describe('config', () => {
     expect(() => buildConfig(badId, env)).toThrow(ConfigError);
   });
 
+  it('takes an app\'s SMS cost per message and names the field when it is not a number >= 0', () => {
+    const withSms = (costPerMessage: unknown): Record<string, unknown> => {
+      const raw = testConfigObject();
+      (raw.apps as any).shop.sms = { sandbox: {}, costPerMessage };
+      return raw;
+    };
+    expect(buildConfig(withSms(0.1), env).config.apps.shop?.sms?.costPerMessage).toBe(0.1);
+    expect(buildConfig(withSms(undefined), env).config.apps.shop?.sms?.costPerMessage).toBeUndefined();
+    expectConfigError(() => buildConfig(withSms(-0.2), env), 'apps.shop.sms.costPerMessage', />= 0.*delivery-probability units/);
+    expectConfigError(() => buildConfig(withSms('5 cents'), env), 'apps.shop.sms.costPerMessage', /number/);
+    expectConfigError(() => buildConfig(withSms(Number.POSITIVE_INFINITY), env), 'apps.shop.sms.costPerMessage', /number/);
+  });
+
   it('tunes the long connection from its connect section and checks how the options fit together', () => {
     const tuned = buildConfig({ ...testConfigObject(), connect: { heartbeatIntervalMs: 10_000, idleTimeoutMs: 25_000, frameBurst: 500 } }, env).config;
     expect(tuned.connect).toEqual({ heartbeatIntervalMs: 10_000, idleTimeoutMs: 25_000, frameBurst: 500 });

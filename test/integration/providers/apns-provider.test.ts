@@ -44,7 +44,8 @@ describe('APNs adapter against the APNs mock', () => {
       endpoint: mock.url,
       sandboxEndpoint: sandbox.url,
       caFile: fixturePath('mock-tls-cert.pem'),
-      timeoutMs: 300,
+      // Generous, so an ordinary request to the mock does not time out on a loaded test machine; the timeout tests build their own impatient provider.
+      timeoutMs: 5_000,
       ...extra,
     };
   }
@@ -168,13 +169,23 @@ describe('APNs adapter against the APNs mock', () => {
   });
 
   it('times out a stream that never answers', async () => {
-    mock.next({ hang: true });
-    expect(await provider.send(message(), [target()])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
+    const impatient = new ApnsProvider(readApnsSettings(options({ timeoutMs: 300 }), 'apps.shop.providers.apns'), { appId: 'shop' });
+    try {
+      mock.next({ hang: true });
+      expect(await impatient.send(message(), [target()])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
+    } finally {
+      await impatient.close();
+    }
   });
 
   it('times out a slow answer', async () => {
-    mock.next({ status: 200, delayMs: 1_000 });
-    expect(await provider.send(message(), [target()])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
+    const impatient = new ApnsProvider(readApnsSettings(options({ timeoutMs: 300 }), 'apps.shop.providers.apns'), { appId: 'shop' });
+    try {
+      mock.next({ status: 200, delayMs: 1_000 });
+      expect(await impatient.send(message(), [target()])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
+    } finally {
+      await impatient.close();
+    }
   });
 
   it('classifies a dropped connection as retry and reconnects for the next send', async () => {

@@ -27,7 +27,8 @@ describe('Huawei Push Kit adapter against the Push Kit mock', () => {
   let provider: HmsProvider;
 
   function options(extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return { clientId: HMS_TEST_CLIENT_ID, clientSecret: HMS_TEST_CLIENT_SECRET, endpoint: mock.url, tokenUrl: mock.tokenUrl, ca: mock.ca, timeoutMs: 400, ...extra };
+    // Generous, so an ordinary request to the mock does not time out on a loaded test machine; the timeout tests build their own impatient provider.
+    return { clientId: HMS_TEST_CLIENT_ID, clientSecret: HMS_TEST_CLIENT_SECRET, endpoint: mock.url, tokenUrl: mock.tokenUrl, ca: mock.ca, timeoutMs: 5_000, ...extra };
   }
 
   function fresh(extra: Record<string, unknown> = {}): HmsProvider {
@@ -181,15 +182,20 @@ describe('Huawei Push Kit adapter against the Push Kit mock', () => {
   });
 
   it('times out a send that never answers and survives a dropped connection', async () => {
-    mock.script.next({ hang: true }, { drop: true });
-    expect(await provider.send(message(), [device('t1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
-    const [dropped] = await provider.send(message(), [device('t1')]);
-    expect(dropped).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^network/) });
-    expect(await provider.send(message(), [device('t1')])).toEqual([{ kind: 'accepted', providerMessageId: expect.any(String) }]);
+    const impatient = fresh({ timeoutMs: 400 });
+    try {
+      mock.script.next({ hang: true }, { drop: true });
+      expect(await impatient.send(message(), [device('t1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
+      const [dropped] = await impatient.send(message(), [device('t1')]);
+      expect(dropped).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^network/) });
+      expect(await impatient.send(message(), [device('t1')])).toEqual([{ kind: 'accepted', providerMessageId: expect.any(String) }]);
+    } finally {
+      await impatient.close();
+    }
   });
 
   it('times out a token request that never answers', async () => {
-    const own = fresh();
+    const own = fresh({ timeoutMs: 400 });
     try {
       mock.tokenScript.next({ hang: true });
       expect(await own.send(message(), [device('t1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);

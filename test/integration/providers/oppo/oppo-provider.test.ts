@@ -27,7 +27,8 @@ describe('OPPO adapter against the OPPO mock', () => {
       masterSecret: OPPO_TEST_MASTER_SECRET,
       endpoint: mock.url,
       ca: mock.ca,
-      timeoutMs: 400,
+      // Generous, so an ordinary request to the mock does not time out on a loaded test machine; the timeout test builds its own impatient provider.
+      timeoutMs: 5_000,
       channelId: 'orders',
       callbackUrl: 'https://push.example.com/v1/apps/shop/receipts/oppo',
       callbackSecret: 'oppo-callback-secret-01',
@@ -145,11 +146,16 @@ describe('OPPO adapter against the OPPO mock', () => {
   });
 
   it('times out a send that never answers and survives a dropped connection', async () => {
-    mock.script.next({ hang: true }, { drop: true });
-    expect(await provider.send(message(), [device('o1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
-    const [dropped] = await provider.send(message(), [device('o1')]);
-    expect(dropped).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^network/) });
-    expect(await provider.send(message(), [device('o1')])).toEqual([{ kind: 'accepted', providerMessageId: expect.any(String) }]);
+    const impatient = fresh({ timeoutMs: 400 });
+    try {
+      mock.script.next({ hang: true }, { drop: true });
+      expect(await impatient.send(message(), [device('o1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
+      const [dropped] = await impatient.send(message(), [device('o1')]);
+      expect(dropped).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^network/) });
+      expect(await impatient.send(message(), [device('o1')])).toEqual([{ kind: 'accepted', providerMessageId: expect.any(String) }]);
+    } finally {
+      await impatient.close();
+    }
   });
 
   describe('through createMakerProvider', () => {

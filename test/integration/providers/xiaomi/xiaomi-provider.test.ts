@@ -22,7 +22,8 @@ describe('Xiaomi MiPush adapter against the MiPush mock', () => {
       packageName: XIAOMI_TEST_PACKAGE,
       endpoint: mock.url,
       ca: mock.ca,
-      timeoutMs: 400,
+      // Generous, so an ordinary request to the mock does not time out on a loaded test machine; the timeout test builds its own impatient provider.
+      timeoutMs: 5_000,
       callbackUrl: 'https://push.example.com/v1/apps/shop/receipts/xiaomi',
       callbackSecret: CALLBACK_SECRET,
       ...extra,
@@ -136,11 +137,16 @@ describe('Xiaomi MiPush adapter against the MiPush mock', () => {
   });
 
   it('times out a send that never answers and survives a dropped connection', async () => {
-    mock.script.next({ hang: true }, { drop: true });
-    expect(await provider.send(message(), [device('r1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
-    const [dropped] = await provider.send(message(), [device('r1')]);
-    expect(dropped).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^network/) });
-    expect(await provider.send(message(), [device('r1')])).toEqual([{ kind: 'accepted', providerMessageId: expect.any(String) }]);
+    const impatient = fresh({ timeoutMs: 400 });
+    try {
+      mock.script.next({ hang: true }, { drop: true });
+      expect(await impatient.send(message(), [device('r1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
+      const [dropped] = await impatient.send(message(), [device('r1')]);
+      expect(dropped).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^network/) });
+      expect(await impatient.send(message(), [device('r1')])).toEqual([{ kind: 'accepted', providerMessageId: expect.any(String) }]);
+    } finally {
+      await impatient.close();
+    }
   });
 
   describe('through createMakerProvider', () => {

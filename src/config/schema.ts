@@ -213,6 +213,12 @@ export const ConfigSchema = Type.Object(
         deadlineTickMs: Type.Integer({ minimum: 10, default: 250 }),
         /** How long an instance may hold a claimed deadline before another takes it over. */
         deadlineLeaseMs: Type.Integer({ minimum: 1000, default: 30_000 }),
+        /**
+         * A deadline first looked at more than deadlineLeaseMs after it fell due fell while no instance
+         * was sweeping (an outage): its step waits this much longer for the device's retried ack before
+         * the plan moves on, and no failure is scored for it. 0 = escalate at once.
+         */
+        outageGraceMs: Type.Integer({ minimum: 0, default: 30_000 }),
       },
       { additionalProperties: false, default: {} },
     ),

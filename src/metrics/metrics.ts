@@ -94,6 +94,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly deadlinesDeferred = new Counter({
+    name: 'pushmux_deadlines_deferred_total',
+    help: 'Ack deadlines found long after they fell due (no instance was sweeping): given outageGraceMs more, not scored as failures.',
+    labelNames: ['app', 'provider'] as const,
+    registers: [this.registry],
+  });
+
   private readonly acks = new Counter({
     name: 'pushmux_acks_total',
     help: 'Acknowledgements by source (device, or a provider receipt) and result (on_time, late, duplicate, ignored).',
@@ -194,6 +201,10 @@ export class GatewayMetrics {
 
   deadlineExpired(app: string, provider: string): void {
     this.deadlinesExpired.inc({ app, provider });
+  }
+
+  deadlineDeferred(app: string, provider: string): void {
+    this.deadlinesDeferred.inc({ app, provider });
   }
 
   ack(app: string, source: string, result: 'on_time' | 'late' | 'duplicate' | 'ignored'): void {

@@ -87,7 +87,9 @@ export class AckService {
       this.metrics.ack(app, source, onTime ? 'on_time' : 'late');
       if (!FINAL_STATUSES.has(record.status)) this.metrics.deliveryFinished(app, 'delivered');
       this.metrics.acceptToAck(app, carried, Math.max(0, at - notification.createdAt) / 1000);
-      if (record.deviceClass) this.outcomes.record(app, record.deviceClass, carried, { delivered: true, latencyMs });
+      // After an outage the wait measured the outage, not the channel: learn the delivery, not its latency.
+      const outage = onTime && awaiting?.outage === true;
+      if (record.deviceClass) this.outcomes.record(app, record.deviceClass, carried, outage ? { delivered: true } : { delivered: true, latencyMs });
       return onTime ? 'delivered' : 'late';
     }
     return this.ignored(app, source, 'not-sent');

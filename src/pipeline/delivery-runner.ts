@@ -12,7 +12,7 @@ import type { ProviderName, PushMessage, PushTarget, SendOutcome } from '../../p
 import type { AppConfig, GatewayConfig } from '../config/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import type { Stores } from '../store/ports.js';
-import type { DeliveryRecord, DeliveryStatus, DeviceRecord, NotificationRecord } from '../store/records.js';
+import type { AwaitingAck, DeliveryRecord, DeliveryStatus, DeviceRecord, NotificationRecord } from '../store/records.js';
 import { deadlineMember } from './deadline-member.js';
 import { LONG_CONNECTION_CHANNEL, type LongConnectionChannel } from './long-connection.js';
 import type { OutcomeSink } from './outcome-sink.js';
@@ -129,6 +129,7 @@ export class DeliveryRunner {
       return;
     }
     if (!record || record.status !== 'sent' || !awaiting || awaiting.step !== step) return;
+    if (await this.deferAfterOutage(notification, record, awaiting, now)) return;
     metrics.deadlineExpired(app, awaiting.channel);
     if (record.deviceClass) outcomes.record(app, record.deviceClass, awaiting.channel, { delivered: false });
     const events = [...record.events, { at: now, type: 'deadline' as const, channel: awaiting.channel, reason: `no ack within ${awaiting.deadlineAt - awaiting.sentAt} ms` }];
@@ -142,6 +143,36 @@ export class DeliveryRunner {
       return;
     }
     await this.advance(notification, device, { ...record, events }, awaiting.channel);
+  }
+
+  /**
+   * A deadline first seen long after it fell due (later than any live instance would have claimed it)
+   * passed while no gateway was running: the device may well have the message and be retrying its ack
+   * against a gateway that was down. Escalating at once would text and re-send to every such device and
+   * score failures the channels did not earn, so the step waits once more (never past the TTL).
+   * Answers whether it did.
+   */
+  private async deferAfterOutage(notification: NotificationRecord, record: DeliveryRecord, awaiting: AwaitingAck, now: number): Promise<boolean> {
+    const { outageGraceMs, deadlineLeaseMs } = this.deps.config.pipeline;
+    const missedByMs = now - awaiting.deadlineAt;
+    if (outageGraceMs === 0 || missedByMs <= deadlineLeaseMs || now >= notification.expiresAt) return false;
+    const deadlineAt = Math.min(now + outageGraceMs, notification.expiresAt);
+    const next: DeliveryRecord = {
+      ...record,
+      awaiting: { ...awaiting, deadlineAt, outage: true },
+      version: record.version + 1,
+      updatedAt: now,
+      events: [...record.events, {
+        at: now, type: 'state', status: 'sent', channel: awaiting.channel, deadlineMs: deadlineAt - now,
+        reason: `ack deadline passed ${missedByMs} ms before a gateway could look; waiting again`,
+      }],
+    };
+    const member = deadlineMember({ notificationId: notification.id, deviceId: record.deviceId, step: awaiting.step });
+    // Lost compare-and-set: an ack ended the step meanwhile, and nothing is left to defer.
+    if (await this.deps.stores.notifications.putDelivery(notification.app, notification.id, next, { member, dueAt: deadlineAt })) {
+      this.deps.metrics.deadlineDeferred(notification.app, awaiting.channel);
+    }
+    return true;
   }
 
   /**

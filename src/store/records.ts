@@ -87,6 +87,11 @@ export interface AwaitingAck {
   sentAt: number;
   deadlineAt: number;
   providerMessageId?: string;
+  /**
+   * Its deadline passed while no gateway was looking (an outage) and was given again: an ack's
+   * latency now says more about the outage than about the channel.
+   */
+  outage?: true;
 }
 
 export interface DeliveryRecord {

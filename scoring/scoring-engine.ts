@@ -15,7 +15,7 @@ import { greedyIndex, pickIndex, type Arm } from './policy.js';
 import { pathPosteriors, type Posterior } from './posterior.js';
 import { estimatePriorStrengths } from './prior-strength.js';
 import { Sampler, type RandomSource } from './random.js';
-import { applyRule, compileRules, mergeRules, type EffectiveRule } from './rules.js';
+import { applyRule, applyRuleToOwnChannels, compileRules, mergeRules, type EffectiveRule } from './rules.js';
 import { countersAt, mergeCounters, type StatCounters, type StatEntry } from './stats.js';
 import type { ScoringStore } from './store/scoring-store.js';
 import type { DeviceClass, Outcome, PolicyName, RecordEvent, RoutingRule, ScoreRow, ScoringConfig } from './types.js';
@@ -43,6 +43,15 @@ export interface ScoringEngine {
    * snapshot.
    */
   lastResortIndex(app: string, cls: DeviceClass, ranked: readonly string[], channel: string): number;
+  /**
+   * Which of pushmux's own channels (`longconn`, `sms`: never ranked, placed by the pipeline) the
+   * class's rule lets into a plan, with the same deny > pin > allow as `rank` (see
+   * `applyRuleToOwnChannels`). `own`: the own channels the delivery could use or has used; `providers`:
+   * the providers it may use (a `rank` answer); `tried`: the channels it has used (so a pin on one
+   * tried earlier stays in force). `pinned`: a pin on an own channel is in force and the plan takes no
+   * provider. Synchronous.
+   */
+  ownChannels(app: string, cls: DeviceClass, own: readonly string[], providers: readonly string[], tried?: readonly string[]): { admitted: readonly string[]; pinned: boolean };
   /** The class's merged rule after precedence (the pipeline reads `deadlineMs` from it). */
   effectiveRule(app: string, cls: DeviceClass): RoutingRule | undefined;
   /** Records a first-attempt outcome; buffered, visible to this engine's `rank` at once. */
@@ -166,6 +175,10 @@ class DefaultScoringEngine implements ScoringEngine {
     if (ranked.length === 0) return 0;
     const state = this.classState(app, cls);
     return lastResortIndex(ranked.map((p) => this.arm(state, p).meanUtility), this.arm(state, channel).meanUtility);
+  }
+
+  ownChannels(app: string, cls: DeviceClass, own: readonly string[], providers: readonly string[], tried: readonly string[] = []): { admitted: readonly string[]; pinned: boolean } {
+    return applyRuleToOwnChannels(this.classState(app, cls).rule, own, providers, tried);
   }
 
   effectiveRule(app: string, cls: DeviceClass): RoutingRule | undefined {

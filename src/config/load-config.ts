@@ -15,7 +15,10 @@ import type { Environment } from './environment.js';
 import { AppSchema, ConfigSchema, ProviderEntrySchema, type AppConfig, type GatewayConfig } from './schema.js';
 import { deepFreeze } from '../deep-freeze.js';
 
-/** Channels a rule may name besides the third-party providers. */
+/**
+ * Channels a rule may name besides the third-party providers: in deny, allow and pin (with the same
+ * meaning as for providers), never in prefer (their place in a plan is fixed).
+ */
 const PIPELINE_CHANNELS = ['longconn', 'sms'] as const;
 
 export interface LoadedConfig {
@@ -201,6 +204,19 @@ function checkSemantics(config: GatewayConfig): void {
             `use one of ${[...knownChannels].join(', ')}`);
         }
       }
+      // deny, allow and pin decide whether the own channels are in a plan; nothing moves them within it.
+      rule.prefer?.forEach((channel, j) => {
+        if (channel === 'sms') {
+          throw new ConfigError(`apps.${appId}.rules[${i}].prefer[${j}]`,
+            'names sms, which prefer cannot move: a text goes where its expected utility (estimated delivery − latency − its cost) places it, never first by preference',
+            `remove sms from prefer; to text sooner lower apps.${appId}.sms.costPerMessage, to text only use pin: sms, to never text use deny: [sms]`);
+        }
+        if (channel === 'longconn') {
+          throw new ConfigError(`apps.${appId}.rules[${i}].prefer[${j}]`,
+            'names longconn, which prefer cannot move: the long connection always follows the push providers (and precedes a text)',
+            'remove longconn from prefer; to use only the long connection use pin: longconn, to leave it out use deny: [longconn]');
+        }
+      });
     });
   }
 }

@@ -5,7 +5,9 @@
  *
  * Plan per device: the ranked providers (skipping channels already tried), then the long connection,
  * then SMS; when the notification asks for SMS, those two go ahead of the providers the scores expect
- * to do worse than a text (planner.ts `ownStepsIndex`). Each step waits `deadlineFor()` for its ack.
+ * to do worse than a text (planner.ts `ownStepsIndex`). The device-type rule decides whether the long
+ * connection and SMS are in the plan at all (planner.ts `admitOwnChannels`). Each step waits
+ * `deadlineFor()` for its ack.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { ProviderName, PushMessage, PushTarget, SendOutcome } from '../../providers/provider.js';
@@ -17,7 +19,7 @@ import { deadlineMember } from './deadline-member.js';
 import { LONG_CONNECTION_CHANNEL, type LongConnectionChannel } from './long-connection.js';
 import type { OutcomeSink } from './outcome-sink.js';
 import { SMS_CHANNEL, type SmsChannels } from './sms-channel.js';
-import { buildPlan, ownStepsIndex, toPushMessage, type PlanStep } from './planner.js';
+import { admitOwnChannels, buildPlan, ownStepsIndex, toPushMessage, type PlanStep } from './planner.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { DeviceClass, Ranker } from './ranker.js';
 
@@ -59,6 +61,12 @@ export interface DeliveryRunnerDeps {
   onInvalidToken?: (event: InvalidTokenEvent) => void;
   now?: () => number;
 }
+
+/** The own channels a plan may add, as constant lists (no array built per delivery). */
+const BOTH_OWN: readonly string[] = [LONG_CONNECTION_CHANNEL, SMS_CHANNEL];
+const LONG_CONNECTION_ONLY: readonly string[] = [LONG_CONNECTION_CHANNEL];
+const SMS_ONLY: readonly string[] = [SMS_CHANNEL];
+const NO_OWN: readonly string[] = [];
 
 /** How soon a deadline that fell during its own send is looked at again. */
 const SLOW_SEND_RECHECK_MS = 1_000;
@@ -195,10 +203,20 @@ export class DeliveryRunner {
 
     const message = toPushMessage(notification);
     const plan = buildPlan(registry.forApp(app), ranker, notification, message, device, attempted);
-    if (step === 0) for (const skip of plan.skipped) events.push({ at: this.now(), type: 'skip', channel: skip.channel, reason: skip.reason });
+    const skipEvents = step === 0 ? events : undefined;
+    if (skipEvents) for (const skip of plan.skipped) skipEvents.push({ at: this.now(), type: 'skip', channel: skip.channel, reason: skip.reason });
+    let longConnection = this.longConnectionStep(notification, appConfig, device, attempted, skipEvents);
+    let sms = this.smsStep(notification, device, attempted, skipEvents);
+    // The device-type rule on the own channels (deny > pin > allow, as for providers); a pin on one of
+    // them (tried now or before) leaves the providers out.
+    const candidates = longConnection && sms ? BOTH_OWN : longConnection ? LONG_CONNECTION_ONLY : sms ? SMS_ONLY : NO_OWN;
+    const ruled = admitOwnChannels(ranker, app, device, plan, candidates, attempted);
+    if (ruled.channels !== candidates) {
+      if (!ruled.channels.includes(LONG_CONNECTION_CHANNEL)) longConnection = undefined;
+      if (!ruled.channels.includes(SMS_CHANNEL)) sms = undefined;
+    }
+    if (skipEvents) for (const skip of ruled.skipped) skipEvents.push({ at: this.now(), type: 'skip', channel: skip.channel, reason: skip.reason });
     const steps: RunStep[] = plan.steps;
-    const longConnection = this.longConnectionStep(notification, appConfig, device, attempted, step === 0 ? events : undefined);
-    const sms = this.smsStep(notification, device, attempted, step === 0 ? events : undefined);
     if (longConnection || sms) {
       // The long connection then SMS: after every provider, or where the scores place the text.
       const own: ChannelStep[] = longConnection && sms ? [longConnection, sms] : [(longConnection ?? sms) as ChannelStep];

@@ -5,7 +5,9 @@
  */
 import type { Provider, ProviderName, PushMessage } from '../../providers/provider.js';
 import type { DeviceRecord, NotificationRecord } from '../store/records.js';
+import { LONG_CONNECTION_CHANNEL } from './long-connection.js';
 import type { Ranker } from './ranker.js';
+import { SMS_CHANNEL } from './sms-channel.js';
 
 export interface PlanStep {
   channel: ProviderName;
@@ -15,8 +17,13 @@ export interface PlanStep {
 
 export interface Plan {
   steps: PlanStep[];
+  /** The `rank` answer the steps come from (provider names, in order). */
+  ranked: readonly string[];
   skipped: { channel: string; reason: string }[];
 }
+
+/** The skip reason of a channel a device-type rule leaves out (the timeline shows it). */
+export const RULE_EXCLUDED = 'excluded by routing rule';
 
 export function buildPlan(
   providers: ReadonlyMap<ProviderName, Provider>,
@@ -42,15 +49,47 @@ export function buildPlan(
   }
   const cls = { platform: device.platform, brand: device.brand, model: device.model };
   const ranked = ranker.rank(notification.app, cls, eligible);
-  for (const name of eligible) if (!ranked.includes(name)) skipped.push({ channel: name, reason: 'excluded by routing rule' });
+  for (const name of eligible) if (!ranked.includes(name)) skipped.push({ channel: name, reason: RULE_EXCLUDED });
   const steps: PlanStep[] = [];
   for (const name of ranked) {
     const provider = providers.get(name as ProviderName);
     const token = device.tokens[name as ProviderName];
     if (provider && token) steps.push({ channel: name as ProviderName, provider, token });
   }
-  return { steps, skipped };
+  return { steps, ranked, skipped };
 }
+
+/**
+ * The device-type rule on pushmux's own channels (long connection, SMS), which `rank` never sees:
+ * deny > pin > allow, as for providers (scoring/rules.ts `applyRuleToOwnChannels`). `candidates`: the
+ * own channels this plan could add (every other check passed); `attempted`: the channels already tried,
+ * so a pin on a channel tried earlier stays in force when the plan moves on. Answers the candidates the
+ * rule lets in and the channels it leaves out; when the rule pins an own channel, the plan's provider
+ * steps are dropped (and reported among `skipped`).
+ */
+export function admitOwnChannels(
+  ranker: Ranker, app: string, device: DeviceRecord, plan: Plan, candidates: readonly string[], attempted: readonly string[],
+): { channels: readonly string[]; skipped: readonly Plan['skipped'][number][] } {
+  let own = candidates;
+  for (const channel of attempted) if (channel === LONG_CONNECTION_CHANNEL || channel === SMS_CHANNEL) own = [...own, channel];
+  if (own.length === 0) return { channels: candidates, skipped: NONE_SKIPPED };
+  const cls = { platform: device.platform, brand: device.brand, model: device.model };
+  const { admitted, pinned } = ranker.ownChannels(app, cls, own, plan.ranked, attempted);
+  if (!pinned && admitted === own) return { channels: candidates, skipped: NONE_SKIPPED };
+  const skipped: Plan['skipped'] = [];
+  if (pinned) {
+    for (const step of plan.steps) skipped.push({ channel: step.channel, reason: RULE_EXCLUDED });
+    plan.steps.length = 0;
+  }
+  const channels: string[] = [];
+  for (const channel of candidates) {
+    if (admitted.includes(channel)) channels.push(channel);
+    else skipped.push({ channel, reason: RULE_EXCLUDED });
+  }
+  return { channels, skipped };
+}
+
+const NONE_SKIPPED: readonly Plan['skipped'][number][] = [];
 
 /**
  * Where pushmux's own steps (the long connection, then SMS) go among a plan's provider steps. Without

@@ -17,6 +17,14 @@ export interface Ranker {
    * providers expected to do at least as well as it, by expected utility (never a random draw).
    */
   lastResortIndex(app: string, cls: DeviceClass, ranked: readonly string[], channel: string): number;
+  /**
+   * Which of pushmux's own channels (long connection, SMS) the class's rule lets into the plan: deny >
+   * pin > allow as for providers (prefer, policy and exploration never move them). `own`: the own
+   * channels the delivery could use or has used; `providers`: the providers it may use (the `rank`
+   * answer); `tried`: the channels it has used. `pinned`: the rule pins an own channel, so the plan
+   * takes no provider.
+   */
+  ownChannels(app: string, cls: DeviceClass, own: readonly string[], providers: readonly string[], tried: readonly string[]): { admitted: readonly string[]; pinned: boolean };
   /** The rule in force for the device class (deadlines and the like), if any. */
   effectiveRule(app: string, cls: DeviceClass): Pick<RoutingRuleConfig, 'deadlineMs'> | undefined;
 }

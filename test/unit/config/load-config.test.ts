@@ -73,6 +73,17 @@ describe('config', () => {
     const badRule = testConfigObject();
     (badRule.apps as any).shop.rules = [{ match: { brand: 'x' }, prefer: ['carrier-pigeon'] }];
     expectConfigError(() => buildConfig(badRule, env), 'apps.shop.rules[0]', /carrier-pigeon/);
+    const ownRule = (rule: Record<string, unknown>) => {
+      const raw = testConfigObject();
+      (raw.apps as any).shop.rules = [{ match: { brand: 'x' }, ...rule }];
+      return raw;
+    };
+    // deny, allow and pin decide whether the own channels are in a plan; prefer cannot move them.
+    for (const rule of [{ deny: ['sms', 'longconn'] }, { allow: ['fcm', 'sms'] }, { pin: 'sms' }, { pin: 'longconn' }]) {
+      expect(() => buildConfig(ownRule(rule), env)).not.toThrow();
+    }
+    expectConfigError(() => buildConfig(ownRule({ prefer: ['fcm', 'sms'] }), env), 'apps.shop.rules[0].prefer[1]', /expected utility.*Fix: remove sms from prefer.*costPerMessage/);
+    expectConfigError(() => buildConfig(ownRule({ prefer: ['longconn'] }), env), 'apps.shop.rules[0].prefer[0]', /Fix: remove longconn from prefer.*pin: longconn/);
     const reused = testConfigObject();
     (reused.apps as any).other.apiKeys[0].key = (reused.apps as any).shop.apiKeys[0].key;
     expectConfigError(() => buildConfig(reused, env), 'apps.other.apiKeys[0].key', /also used/);

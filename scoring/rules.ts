@@ -26,9 +26,10 @@
  * pushmux's own channels (the long connection `longconn` and `sms`) are never ranked by the policy: their
  * place in a plan is fixed (the long connection after the providers, SMS where its expected utility puts
  * it; see last-resort.ts). The rule still decides whether they are in the plan at all
- * (`applyRuleToOwnChannels`), with the same deny > pin > allow semantics as providers: a denied channel
- * is left out; a pin in force on any other channel leaves it out, a pin on it leaves every provider out;
- * an allow list that does not name it leaves it out. `prefer`, `policy` and `exploration` never move it.
+ * (`applyRuleToOwnChannels`), but only by naming them: `deny: [sms]` leaves the text out, `pin: sms`
+ * leaves every provider out. `allow` lists and provider pins choose among push providers and leave the
+ * fallbacks alone: a rule written as "only MiPush for these models" must not silently stop the urgent
+ * texts and the long connection behind it. `prefer`, `policy` and `exploration` never move them.
  */
 import type { NormalizedClass } from './device-class.js';
 import type { RoutingRule } from './types.js';
@@ -131,29 +132,18 @@ export function applyRule(
 
 /**
  * The rule applied to pushmux's own channels (`longconn`, `sms`), which the policy never ranks.
- * `own`: the own channels this delivery could use or has used; `providers`: the providers it may use
- * (the rank answer); `tried`: the channels it has used. Returns the own channels the rule lets into the
- * plan and whether a pin on one of them is in force, which leaves every provider out.
+ * `own`: the own channels this delivery could use or has used. Returns the own channels the rule lets
+ * into the plan and whether a pin on one of them is in force, which leaves every provider out.
  *
- * deny > pin > allow, as for providers: a denied channel is out; a pin is in force when its channel is
- * one of `own`, `providers` or `tried` and not denied (a stale pin is ignored, as in `applyRule`), and
- * then only that channel is in; otherwise an allow list that does not name a channel leaves it out.
- * A pin on a provider tried earlier stays in force when the plan moves on, so escalating past it never
- * lets a text in.
+ * Only a rule that names them moves them: a denied channel is out (after merging, where a more specific
+ * allow or pin naming it lifts a broader deny); a pin on one of `own`, not denied, admits only it (a
+ * pin on a channel this delivery cannot use is ignored, as in `applyRule`). An allow list or a pin on a
+ * provider restricts the providers, not these fallbacks.
  */
-export function applyRuleToOwnChannels(
-  effective: EffectiveRule | undefined,
-  own: readonly string[],
-  providers: readonly string[],
-  tried: readonly string[] = [],
-): { admitted: readonly string[]; pinned: boolean } {
+export function applyRuleToOwnChannels(effective: EffectiveRule | undefined, own: readonly string[]): { admitted: readonly string[]; pinned: boolean } {
   if (effective === undefined) return { admitted: own, pinned: false };
-  const { rule, deny, allow } = effective;
+  const { rule, deny } = effective;
   const open = deny.size === 0 ? own : own.filter((c) => !deny.has(c));
-  const pin = rule.pin;
-  if (pin !== undefined && !deny.has(pin)) {
-    if (open.includes(pin)) return { admitted: [pin], pinned: true };
-    if (providers.includes(pin) || tried.includes(pin)) return { admitted: [], pinned: false };
-  }
-  return { admitted: allow === undefined ? open : open.filter((c) => allow.has(c)), pinned: false };
+  if (rule.pin !== undefined && open.includes(rule.pin)) return { admitted: [rule.pin], pinned: true };
+  return { admitted: open, pinned: false };
 }

@@ -45,13 +45,11 @@ export interface ScoringEngine {
   lastResortIndex(app: string, cls: DeviceClass, ranked: readonly string[], channel: string): number;
   /**
    * Which of pushmux's own channels (`longconn`, `sms`: never ranked, placed by the pipeline) the
-   * class's rule lets into a plan, with the same deny > pin > allow as `rank` (see
-   * `applyRuleToOwnChannels`). `own`: the own channels the delivery could use or has used; `providers`:
-   * the providers it may use (a `rank` answer); `tried`: the channels it has used (so a pin on one
-   * tried earlier stays in force). `pinned`: a pin on an own channel is in force and the plan takes no
-   * provider. Synchronous.
+   * class's rule lets into a plan: only a rule that names them (deny, or a pin on one) moves them; see
+   * `applyRuleToOwnChannels`. `own`: the own channels the delivery could use or has used. `pinned`: a
+   * pin on an own channel is in force and the plan takes no provider. Synchronous.
    */
-  ownChannels(app: string, cls: DeviceClass, own: readonly string[], providers: readonly string[], tried?: readonly string[]): { admitted: readonly string[]; pinned: boolean };
+  ownChannels(app: string, cls: DeviceClass, own: readonly string[]): { admitted: readonly string[]; pinned: boolean };
   /** The class's merged rule after precedence (the pipeline reads `deadlineMs` from it). */
   effectiveRule(app: string, cls: DeviceClass): RoutingRule | undefined;
   /** Records a first-attempt outcome; buffered, visible to this engine's `rank` at once. */
@@ -177,8 +175,8 @@ class DefaultScoringEngine implements ScoringEngine {
     return lastResortIndex(ranked.map((p) => this.arm(state, p).meanUtility), this.arm(state, channel).meanUtility);
   }
 
-  ownChannels(app: string, cls: DeviceClass, own: readonly string[], providers: readonly string[], tried: readonly string[] = []): { admitted: readonly string[]; pinned: boolean } {
-    return applyRuleToOwnChannels(this.classState(app, cls).rule, own, providers, tried);
+  ownChannels(app: string, cls: DeviceClass, own: readonly string[]): { admitted: readonly string[]; pinned: boolean } {
+    return applyRuleToOwnChannels(this.classState(app, cls).rule, own);
   }
 
   effectiveRule(app: string, cls: DeviceClass): RoutingRule | undefined {

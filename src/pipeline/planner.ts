@@ -61,11 +61,11 @@ export function buildPlan(
 
 /**
  * The device-type rule on pushmux's own channels (long connection, SMS), which `rank` never sees:
- * deny > pin > allow, as for providers (scoring/rules.ts `applyRuleToOwnChannels`). `candidates`: the
- * own channels this plan could add (every other check passed); `attempted`: the channels already tried,
- * so a pin on a channel tried earlier stays in force when the plan moves on. Answers the candidates the
- * rule lets in and the channels it leaves out; when the rule pins an own channel, the plan's provider
- * steps are dropped (and reported among `skipped`).
+ * only a rule naming them moves them (scoring/rules.ts `applyRuleToOwnChannels`). `candidates`: the own
+ * channels this plan could add (every other check passed); `attempted`: the channels already tried, so
+ * a pin on an own channel tried earlier stays in force when the plan moves on. Answers the candidates
+ * the rule lets in and the channels it leaves out; when the rule pins an own channel, the plan's
+ * provider steps are dropped (and reported among `skipped`).
  */
 export function admitOwnChannels(
   ranker: Ranker, app: string, device: DeviceRecord, plan: Plan, candidates: readonly string[], attempted: readonly string[],
@@ -74,7 +74,7 @@ export function admitOwnChannels(
   for (const channel of attempted) if (channel === LONG_CONNECTION_CHANNEL || channel === SMS_CHANNEL) own = [...own, channel];
   if (own.length === 0) return { channels: candidates, skipped: NONE_SKIPPED };
   const cls = { platform: device.platform, brand: device.brand, model: device.model };
-  const { admitted, pinned } = ranker.ownChannels(app, cls, own, plan.ranked, attempted);
+  const { admitted, pinned } = ranker.ownChannels(app, cls, own);
   if (!pinned && admitted === own) return { channels: candidates, skipped: NONE_SKIPPED };
   const skipped: Plan['skipped'] = [];
   if (pinned) {

@@ -18,13 +18,12 @@ export interface Ranker {
    */
   lastResortIndex(app: string, cls: DeviceClass, ranked: readonly string[], channel: string): number;
   /**
-   * Which of pushmux's own channels (long connection, SMS) the class's rule lets into the plan: deny >
-   * pin > allow as for providers (prefer, policy and exploration never move them). `own`: the own
-   * channels the delivery could use or has used; `providers`: the providers it may use (the `rank`
-   * answer); `tried`: the channels it has used. `pinned`: the rule pins an own channel, so the plan
-   * takes no provider.
+   * Which of pushmux's own channels (long connection, SMS) the class's rule lets into the plan: only a
+   * rule naming them moves them (a deny, or a pin on one); allow lists and provider pins choose among
+   * providers. `own`: the own channels the delivery could use or has used. `pinned`: the rule pins an
+   * own channel, so the plan takes no provider.
    */
-  ownChannels(app: string, cls: DeviceClass, own: readonly string[], providers: readonly string[], tried: readonly string[]): { admitted: readonly string[]; pinned: boolean };
+  ownChannels(app: string, cls: DeviceClass, own: readonly string[]): { admitted: readonly string[]; pinned: boolean };
   /** The rule in force for the device class (deadlines and the like), if any. */
   effectiveRule(app: string, cls: DeviceClass): Pick<RoutingRuleConfig, 'deadlineMs'> | undefined;
 }

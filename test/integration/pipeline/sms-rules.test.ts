@@ -1,7 +1,8 @@
 /**
  * Device-type rules on pushmux's own channels, through the gateway: `deny: [sms]` on a brand means its
  * devices never get a text (the timeline says the rule excluded it) while another brand's device does;
- * `deny: [longconn]`, an allow list without them and a pin on sms work as they do for providers. Nothing
+ * `deny: [longconn]` and a pin on sms work as they do for providers, while an allow list or a provider
+ * pin (which choose among providers) leave the fallbacks in. Nothing
  * acks here (sandbox texts are never delivered), so each plan runs to its end and shows its whole order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ beforeAll(async () => {
       { match: { platform: 'android', brand: 'huawei' }, deny: ['sms'] },
       { match: { brand: 'oppo' }, deny: ['longconn'] },
       { match: { brand: 'vivo' }, allow: ['fcm'] },
+      { match: { brand: 'xiaomi' }, pin: 'fcm' },
       { match: { brand: 'honor' }, pin: 'sms' },
       // A brand-wide deny lifted for one model by its own allow.
       { match: { brand: 'nokia' }, deny: ['sms'] },
@@ -31,7 +33,7 @@ beforeAll(async () => {
   gw = await testGateway({ config: raw, connect: createConnect });
   const devices: [string, string, string][] = [
     ['huawei-1', 'Huawei', 'P40'], ['samsung-1', 'Samsung', 'Galaxy S23'], ['oppo-1', 'OPPO', 'A57'],
-    ['vivo-1', 'vivo', 'Y21'], ['honor-1', 'Honor', 'Magic5'], ['nokia-1', 'Nokia', 'G42'], ['nokia-2', 'Nokia', 'G21'],
+    ['vivo-1', 'vivo', 'Y21'], ['xiaomi-1', 'Xiaomi', 'Redmi Note 8'], ['honor-1', 'Honor', 'Magic5'], ['nokia-1', 'Nokia', 'G42'], ['nokia-2', 'Nokia', 'G21'],
   ];
   for (const [id, brand, model] of devices) {
     const res = await gw.server.inject({
@@ -77,10 +79,12 @@ describe('device-type rules on the long connection and SMS', () => {
     expect(ruleSkips(events)).toEqual(['longconn']);
   });
 
-  it('an allow list naming neither leaves both out', async () => {
-    const events = await timeline('vivo-1');
-    expect(attempts(events)).toEqual(['fcm']);
-    expect(ruleSkips(events)).toEqual(['longconn', 'sms']);
+  it('an allow list or a provider pin chooses among providers and keeps the fallbacks', async () => {
+    const [vivo, xiaomi] = await Promise.all([timeline('vivo-1'), timeline('xiaomi-1')]);
+    expect(attempts(vivo)).toEqual(['fcm', 'longconn', 'sms']);
+    expect(attempts(xiaomi)).toEqual(['fcm', 'longconn', 'sms']);
+    expect(ruleSkips(vivo)).toEqual([]);
+    expect(ruleSkips(xiaomi)).toEqual([]);
   });
 
   it('pin: sms sends only the text', async () => {

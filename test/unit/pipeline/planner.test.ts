@@ -1,7 +1,8 @@
 /**
- * The device-type rule on pushmux's own channels in a plan (`admitOwnChannels`): deny, allow and pin
- * take the long connection and SMS out (reported like rule-excluded providers), a pin on one of them
- * takes the providers out, and a pin already tried stays in force when the plan moves on.
+ * The device-type rule on pushmux's own channels in a plan (`admitOwnChannels`): a deny naming the
+ * long connection or SMS takes it out (reported like rule-excluded providers), a pin on one of them
+ * takes the providers out and stays in force when the plan moves on; allow lists and provider pins
+ * leave them alone.
  */
 import { describe, expect, it } from 'vitest';
 import type { Provider, ProviderName } from '../../../providers/provider.js';
@@ -42,11 +43,12 @@ describe('admitOwnChannels', () => {
     expect(admitOwnChannels(engine, 'shop', device('samsung'), planOf('fcm'), BOTH, []).channels).toEqual(BOTH);
   });
 
-  it('keeps both out while a provider pin holds, also once the pinned provider was tried', () => {
-    const engine = ranker([{ match: { brand: 'huawei' }, pin: 'hms' }]);
-    expect(admitOwnChannels(engine, 'shop', device('huawei'), planOf('hms'), BOTH, []).channels).toEqual([]);
-    // Escalating after hms: the plan's providers no longer include it, the pin still holds.
-    expect(admitOwnChannels(engine, 'shop', device('huawei'), planOf('fcm'), BOTH, ['hms']).channels).toEqual([]);
+  it('keeps both behind a provider pin or an allow list: those choose among providers', () => {
+    for (const rule of [{ pin: 'hms' }, { allow: ['hms'] }]) {
+      const engine = ranker([{ match: { brand: 'huawei' }, ...rule }]);
+      expect(admitOwnChannels(engine, 'shop', device('huawei'), planOf('hms'), BOTH, [])).toEqual({ channels: BOTH, skipped: [] });
+      expect(admitOwnChannels(engine, 'shop', device('huawei'), planOf('fcm'), BOTH, ['hms']).channels).toEqual(BOTH);
+    }
   });
 
   it('a pin on sms takes the providers out of the plan, also after the text was sent', () => {

@@ -103,14 +103,13 @@ describe('rule precedence: deny > pin > allow > prefer > policy', () => {
   });
 });
 
-describe('rules on the own channels (longconn, sms): deny > pin > allow, never moved by prefer', () => {
+describe('rules on the own channels (longconn, sms): only a rule naming them moves them, never prefer', () => {
   const own = ['longconn', 'sms'];
-  const providers = ['fcm', 'hms'];
   const onHuawei = (rules: RoutingRule[], cls: { platform: string; brand?: string; model?: string } = { platform: 'android', brand: 'huawei' }) =>
-    applyRuleToOwnChannels(merged(rules, cls), own, providers);
+    applyRuleToOwnChannels(merged(rules, cls), own);
 
   it('admits both without a matching rule, and rules that only prefer or tune the policy leave them alone', () => {
-    expect(applyRuleToOwnChannels(undefined, own, providers)).toEqual({ admitted: own, pinned: false });
+    expect(applyRuleToOwnChannels(undefined, own)).toEqual({ admitted: own, pinned: false });
     expect(onHuawei([{ match: { brand: 'huawei' }, prefer: ['hms'], policy: 'greedy', exploration: 0, deadlineMs: 5000 }]))
       .toEqual({ admitted: own, pinned: false });
   });
@@ -122,18 +121,16 @@ describe('rules on the own channels (longconn, sms): deny > pin > allow, never m
     expect(onHuawei([{ match: { brand: 'huawei' }, deny: ['longconn', 'sms'] }]).admitted).toEqual([]);
   });
 
-  it('leaves out what an allow list does not name, as for providers', () => {
-    expect(onHuawei([{ match: { brand: 'huawei' }, allow: ['hms', 'fcm'] }]).admitted).toEqual([]);
-    expect(onHuawei([{ match: { brand: 'huawei' }, allow: ['hms', 'sms'] }]).admitted).toEqual(['sms']);
+  it('an allow list chooses among providers: the fallbacks stay unless denied', () => {
+    expect(onHuawei([{ match: { brand: 'huawei' }, allow: ['hms', 'fcm'] }]).admitted).toEqual(own);
+    expect(onHuawei([{ match: { brand: 'huawei' }, allow: ['hms', 'sms'] }]).admitted).toEqual(own);
+    expect(onHuawei([{ match: { brand: 'huawei' }, allow: ['hms'], deny: ['sms'] }]).admitted).toEqual(['longconn']);
   });
 
-  it('a pin in force on a provider leaves both out; a stale pin is ignored', () => {
-    expect(onHuawei([{ match: { brand: 'huawei' }, pin: 'hms' }])).toEqual({ admitted: [], pinned: false });
-    // xiaomi is neither planned nor tried for this device: the pin does not hold, the allow list does.
-    expect(onHuawei([{ match: { brand: 'huawei' }, pin: 'xiaomi' }]).admitted).toEqual(own);
-    expect(onHuawei([{ match: { brand: 'huawei' }, pin: 'xiaomi', allow: ['hms', 'sms'] }]).admitted).toEqual(['sms']);
-    // A denied pin is no pin at all.
-    expect(onHuawei([{ match: { brand: 'huawei' }, pin: 'hms', deny: ['hms'] }]).admitted).toEqual(own);
+  it('a pin on a provider keeps the fallbacks behind it ("only MiPush" must not stop urgent texts)', () => {
+    expect(onHuawei([{ match: { brand: 'huawei' }, pin: 'hms' }])).toEqual({ admitted: own, pinned: false });
+    expect(onHuawei([{ match: { brand: 'huawei' }, pin: 'xiaomi' }])).toEqual({ admitted: own, pinned: false });
+    expect(onHuawei([{ match: { brand: 'huawei' }, pin: 'hms', deny: ['sms'] }]).admitted).toEqual(['longconn']);
   });
 
   it('a pin on an own channel admits only it and takes the plan from the providers, unless denied or unavailable', () => {
@@ -141,11 +138,11 @@ describe('rules on the own channels (longconn, sms): deny > pin > allow, never m
     expect(onHuawei([{ match: { brand: 'huawei' }, pin: 'longconn' }])).toEqual({ admitted: ['longconn'], pinned: true });
     expect(onHuawei([{ match: { brand: 'huawei' }, pin: 'sms', deny: ['sms'] }])).toEqual({ admitted: ['longconn'], pinned: false });
     // No text asked for (sms not among the own channels): the pin is stale, the rest of the rule holds.
-    expect(applyRuleToOwnChannels(merged([{ match: { brand: 'huawei' }, pin: 'sms' }], { platform: 'android', brand: 'huawei' }), ['longconn'], providers))
+    expect(applyRuleToOwnChannels(merged([{ match: { brand: 'huawei' }, pin: 'sms' }], { platform: 'android', brand: 'huawei' }), ['longconn']))
       .toEqual({ admitted: ['longconn'], pinned: false });
   });
 
-  it('merges field by field: deny accumulates, a more specific allow or pin lifts a broader deny, its own deny wins', () => {
+  it('merges field by field: deny accumulates, a more specific allow or pin naming a channel lifts a broader deny, its own deny wins', () => {
     const rules: RoutingRule[] = [
       { match: { platform: 'android' }, deny: ['sms'] },
       { match: { brand: 'huawei', model: 'mate 20' }, allow: ['hms', 'sms', 'longconn'] },
@@ -158,9 +155,9 @@ describe('rules on the own channels (longconn, sms): deny > pin > allow, never m
     expect(onHuawei(rules, { platform: 'android', brand: 'huawei', model: 'Mate 20' }).admitted).toEqual(own);
     expect(onHuawei(rules, { platform: 'android', brand: 'huawei', model: 'p40' })).toEqual({ admitted: ['sms'], pinned: true });
     expect(onHuawei(rules, { platform: 'android', brand: 'huawei', model: 'p50' }).admitted).toEqual(['longconn']);
-    // The brand's allow (without longconn) stays; the model adds a deny: no text either.
-    expect(onHuawei(rules, { platform: 'android', brand: 'honor', model: 'magic5' }).admitted).toEqual([]);
-    expect(onHuawei(rules, { platform: 'android', brand: 'honor', model: 'magic4' }).admitted).toEqual(['sms']);
+    // The model's deny wins over its brand's allow; the allow alone leaves the long connection in.
+    expect(onHuawei(rules, { platform: 'android', brand: 'honor', model: 'magic5' }).admitted).toEqual(['longconn']);
+    expect(onHuawei(rules, { platform: 'android', brand: 'honor', model: 'magic4' }).admitted).toEqual(own);
     expect(onHuawei(rules, { platform: 'ios' }).admitted).toEqual(own);
   });
 
@@ -171,8 +168,8 @@ describe('rules on the own channels (longconn, sms): deny > pin > allow, never m
       clock: () => 0,
       random: () => 0.5,
     });
-    expect(engine.ownChannels('shop', { platform: 'android', brand: 'Huawei' }, own, providers)).toEqual({ admitted: ['longconn'], pinned: false });
-    expect(engine.ownChannels('shop', { platform: 'android', brand: 'samsung' }, own, providers)).toEqual({ admitted: own, pinned: false });
-    expect(engine.ownChannels('other', { platform: 'android', brand: 'huawei' }, own, providers)).toEqual({ admitted: own, pinned: false });
+    expect(engine.ownChannels('shop', { platform: 'android', brand: 'Huawei' }, own)).toEqual({ admitted: ['longconn'], pinned: false });
+    expect(engine.ownChannels('shop', { platform: 'android', brand: 'samsung' }, own)).toEqual({ admitted: own, pinned: false });
+    expect(engine.ownChannels('other', { platform: 'android', brand: 'huawei' }, own)).toEqual({ admitted: own, pinned: false });
   });
 });

@@ -48,6 +48,13 @@ export function buildPlan(
     else eligible.push(name);
   }
   const cls = { platform: device.platform, brand: device.brand, model: device.model };
+  // A pin holds through escalation: once its channel was tried, "only MiPush for these models" must
+  // not move on to other providers (rank alone would see a stale pin, since tried channels are gone).
+  const pin = attempted.length > 0 ? ranker.effectiveRule(notification.app, cls)?.pin : undefined;
+  if (pin !== undefined && attempted.includes(pin)) {
+    for (const name of eligible) skipped.push({ channel: name, reason: RULE_EXCLUDED });
+    return { steps: [], ranked: [], skipped };
+  }
   const ranked = ranker.rank(notification.app, cls, eligible);
   for (const name of eligible) if (!ranked.includes(name)) skipped.push({ channel: name, reason: RULE_EXCLUDED });
   const steps: PlanStep[] = [];

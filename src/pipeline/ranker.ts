@@ -25,5 +25,5 @@ export interface Ranker {
    */
   ownChannels(app: string, cls: DeviceClass, own: readonly string[]): { admitted: readonly string[]; pinned: boolean };
   /** The rule in force for the device class (deadlines and the like), if any. */
-  effectiveRule(app: string, cls: DeviceClass): Pick<RoutingRuleConfig, 'deadlineMs'> | undefined;
+  effectiveRule(app: string, cls: DeviceClass): Pick<RoutingRuleConfig, 'deadlineMs' | 'pin'> | undefined;
 }

@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Provider, ProviderName } from '../../../providers/provider.js';
 import { createScoringEngine, MemoryScoringStore, type RoutingRule } from '../../../scoring/index.js';
-import { admitOwnChannels, type Plan } from '../../../src/pipeline/planner.js';
-import type { DeviceRecord } from '../../../src/store/records.js';
+import { admitOwnChannels, buildPlan, type Plan } from '../../../src/pipeline/planner.js';
+import type { DeviceRecord, NotificationRecord } from '../../../src/store/records.js';
 
 const device = (brand: string): DeviceRecord => ({
   id: `d-${brand}`, platform: 'android', brand, model: 'x1', phone: '+4915112345678', tokens: { fcm: 'f', hms: 'h' },
@@ -66,5 +66,27 @@ describe('admitOwnChannels', () => {
     const later = planOf('hms', 'fcm');
     expect(admitOwnChannels(engine, 'shop', device('huawei'), later, ['longconn'], ['sms']).channels).toEqual([]);
     expect(later.steps).toEqual([]);
+  });
+});
+
+describe('buildPlan and a pinned provider', () => {
+  const provider = { payloadBytes: () => 10, maxPayloadBytes: 4096 } as unknown as Provider;
+  const providers = new Map<ProviderName, Provider>([['hms', provider], ['fcm', provider]]);
+  const notification = { app: 'shop', id: 'n1' } as NotificationRecord;
+  const message = { notificationId: 'n1', data: {} } as never;
+
+  it('plans only the pinned provider, and none after it was tried (the pin holds through escalation)', () => {
+    const engine = ranker([{ match: { brand: 'huawei' }, pin: 'hms' }]);
+    expect(buildPlan(providers, engine, notification, message, device('huawei')).steps.map((s) => s.channel)).toEqual(['hms']);
+    const after = buildPlan(providers, engine, notification, message, device('huawei'), ['hms']);
+    expect(after.steps).toEqual([]);
+    expect(after.skipped).toEqual([{ channel: 'fcm', reason: 'excluded by routing rule' }]);
+  });
+
+  it('moves on as usual where nothing is pinned, or the pin is on a channel never tried', () => {
+    const unpinned = ranker([{ match: { brand: 'huawei' }, prefer: ['hms'] }]);
+    expect(buildPlan(providers, unpinned, notification, message, device('huawei'), ['hms']).steps.map((s) => s.channel)).toEqual(['fcm']);
+    const stale = ranker([{ match: { brand: 'huawei' }, pin: 'xiaomi' }]);
+    expect(buildPlan(providers, stale, notification, message, device('huawei'), ['hms']).steps.map((s) => s.channel)).toEqual(['fcm']);
   });
 });

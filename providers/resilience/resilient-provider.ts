@@ -114,7 +114,8 @@ function isFailedCall(result: unknown): boolean {
   return outcomes.length > 0 && outcomes.every(isProviderFailure);
 }
 
-function stateName(state: CircuitState): CircuitStateName {
+/** cockatiel's breaker state as the metrics and logs name it (the SMS senders' breaker too). */
+export function circuitStateName(state: CircuitState): CircuitStateName {
   switch (state) {
     case CircuitState.Open:
       return 'open';
@@ -220,7 +221,7 @@ export class ResilientProvider implements Provider {
         this.openedAt = Date.now();
       }),
       this.breaker.onStateChange((state) => {
-        this.emit(() => this.hooks.onCircuitState?.({ app: this.appId, provider: this.name, state: stateName(state) }));
+        this.emit(() => this.hooks.onCircuitState?.({ app: this.appId, provider: this.name, state: circuitStateName(state) }));
       }),
     );
   }
@@ -232,7 +233,7 @@ export class ResilientProvider implements Provider {
 
   /** The circuit's current state (an open circuit whose wait is over reads `open` until a call tries it). */
   get circuitState(): CircuitStateName {
-    return stateName(this.breaker.state);
+    return circuitStateName(this.breaker.state);
   }
 
   payloadBytes(message: PushMessage): number {

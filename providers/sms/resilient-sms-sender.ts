@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  BrokenCircuitError, CircuitState, ConsecutiveBreaker, IsolatedCircuitError, circuitBreaker, handleWhenResult,
+  BrokenCircuitError, ConsecutiveBreaker, IsolatedCircuitError, circuitBreaker, handleWhenResult,
   type CircuitBreakerPolicy, type IDisposable,
 } from 'cockatiel';
 import type { SendOutcome } from '../provider.js';
 import { retryDelayMs, type BackoffOptions } from '../resilience/backoff.js';
-import type { AttemptEvent, CircuitStateName, ResilienceHooks } from '../resilience/resilient-provider.js';
+import { circuitStateName, type AttemptEvent, type ResilienceHooks } from '../resilience/resilient-provider.js';
 import type { SmsMessage, SmsSendOptions, SmsSender } from './sms-sender.js';
 
 /** Knobs of {@link ResilientSmsSender}; each has a default. */
@@ -154,18 +154,5 @@ export class ResilientSmsSender implements SmsSender {
     } catch {
       // A metrics hook must never stop a text.
     }
-  }
-}
-
-function circuitStateName(state: CircuitState): CircuitStateName {
-  switch (state) {
-    case CircuitState.Open:
-      return 'open';
-    case CircuitState.HalfOpen:
-      return 'half-open';
-    case CircuitState.Isolated:
-      return 'isolated';
-    default:
-      return 'closed';
   }
 }

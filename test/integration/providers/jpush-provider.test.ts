@@ -11,6 +11,7 @@ import type { PushMessage, PushTarget } from '../../../providers/provider.js';
 import { ConfigError } from '../../../src/errors/index.js';
 import { JPUSH_STATUS, JPUSH_TEST_APP_KEY, JPUSH_TEST_MASTER_SECRET, JPushMock } from '../../mocks/jpush-mock.js';
 import { orderMessage } from './fixtures.js';
+import { expectTimeoutThenRecovery } from '../../support/provider-timeout-drill.js';
 
 function message(overrides: Partial<PushMessage> = {}): PushMessage {
   return orderMessage({ collapseKey: 'orders', ...overrides });
@@ -152,18 +153,8 @@ describe('JPush adapter against the JPush mock', () => {
     }
   });
 
-  it('times out a push that never answers and survives a dropped connection', async () => {
-    const impatient = new JPushProvider(readJPushSettings(options({ timeoutMs: 400 }), 'apps.shop.providers.jpush'), { appId: 'shop' });
-    try {
-      mock.script.next({ hang: true }, { drop: true });
-      expect(await impatient.send(message(), [device('r1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
-      const [dropped] = await impatient.send(message(), [device('r1')]);
-      expect(dropped).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^network/) });
-      expect(await impatient.send(message(), [device('r1')])).toEqual([{ kind: 'accepted', providerMessageId: expect.any(String) }]);
-    } finally {
-      await impatient.close();
-    }
-  });
+  it('times out a push that never answers and survives a dropped connection', () =>
+    expectTimeoutThenRecovery(new JPushProvider(readJPushSettings(options({ timeoutMs: 400 }), 'apps.shop.providers.jpush'), { appId: 'shop' }), () => mock.script.next({ hang: true }, { drop: true }), (impatient) => impatient.send(message(), [device('r1')])));
 
   it('reads chunked and non-chunked answers alike', async () => {
     mock.chunked = false;

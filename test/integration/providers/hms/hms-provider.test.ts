@@ -5,6 +5,7 @@ import type { PushMessage } from '../../../../providers/provider.js';
 import { ConfigError } from '../../../../src/errors/index.js';
 import { HMS_TEST_CLIENT_ID, HMS_TEST_CLIENT_SECRET, HmsMock } from '../../../mocks/hms-mock.js';
 import { device, orderMessage } from '../fixtures.js';
+import { expectTimeoutThenRecovery } from '../../../support/provider-timeout-drill.js';
 
 function message(overrides: Partial<PushMessage> = {}): PushMessage {
   return orderMessage({ collapseKey: 'orders', ...overrides });
@@ -181,18 +182,8 @@ describe('Huawei Push Kit adapter against the Push Kit mock', () => {
     expect(mock.sendRequests).toHaveLength(0);
   });
 
-  it('times out a send that never answers and survives a dropped connection', async () => {
-    const impatient = fresh({ timeoutMs: 400 });
-    try {
-      mock.script.next({ hang: true }, { drop: true });
-      expect(await impatient.send(message(), [device('t1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
-      const [dropped] = await impatient.send(message(), [device('t1')]);
-      expect(dropped).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^network/) });
-      expect(await impatient.send(message(), [device('t1')])).toEqual([{ kind: 'accepted', providerMessageId: expect.any(String) }]);
-    } finally {
-      await impatient.close();
-    }
-  });
+  it('times out a send that never answers and survives a dropped connection', () =>
+    expectTimeoutThenRecovery(fresh({ timeoutMs: 400 }), () => mock.script.next({ hang: true }, { drop: true }), (impatient) => impatient.send(message(), [device('t1')])));
 
   it('times out a token request that never answers', async () => {
     const own = fresh({ timeoutMs: 400 });

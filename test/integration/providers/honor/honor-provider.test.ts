@@ -5,6 +5,7 @@ import type { PushMessage } from '../../../../providers/provider.js';
 import { ConfigError } from '../../../../src/errors/index.js';
 import { HONOR_TEST_APP_ID, HONOR_TEST_CLIENT_ID, HONOR_TEST_CLIENT_SECRET, HonorMock } from '../../../mocks/honor-mock.js';
 import { device, orderMessage } from '../fixtures.js';
+import { expectTimeoutThenRecovery } from '../../../support/provider-timeout-drill.js';
 
 function message(overrides: Partial<PushMessage> = {}): PushMessage {
   return orderMessage({ title: 'New order', ...overrides });
@@ -108,17 +109,8 @@ describe('Honor adapter against the Honor mock', () => {
     expect(await provider.send(message(), [device('h1')])).toEqual([expected]);
   });
 
-  it('times out a send that never answers and survives a dropped connection', async () => {
-    const impatient = fresh({ timeoutMs: 400 });
-    try {
-      mock.script.next({ hang: true }, { drop: true });
-      expect(await impatient.send(message(), [device('h1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
-      const [dropped] = await impatient.send(message(), [device('h1')]);
-      expect(dropped).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^network/) });
-    } finally {
-      await impatient.close();
-    }
-  });
+  it('times out a send that never answers and survives a dropped connection', () =>
+    expectTimeoutThenRecovery(fresh({ timeoutMs: 400 }), () => mock.script.next({ hang: true }, { drop: true }), (impatient) => impatient.send(message(), [device('h1')])));
 
   describe('through createMakerProvider', () => {
     it('retries a 503 and delivers', async () => {

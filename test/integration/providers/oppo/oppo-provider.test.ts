@@ -4,6 +4,7 @@ import { OppoProvider, readOppoSettings } from '../../../../providers/oppo/index
 import { ConfigError } from '../../../../src/errors/index.js';
 import { OPPO_TEST_APP_KEY, OPPO_TEST_MASTER_SECRET, OppoMock } from '../../../mocks/oppo-mock.js';
 import { device, orderMessage as message } from '../fixtures.js';
+import { expectTimeoutThenRecovery } from '../../../support/provider-timeout-drill.js';
 
 
 /** Runs `work` with Date.now() moved `offsetMs` ahead (timers stay real, so sockets and deadlines behave). */
@@ -145,18 +146,8 @@ describe('OPPO adapter against the OPPO mock', () => {
     expect(mock.requests).toHaveLength(0);
   });
 
-  it('times out a send that never answers and survives a dropped connection', async () => {
-    const impatient = fresh({ timeoutMs: 400 });
-    try {
-      mock.script.next({ hang: true }, { drop: true });
-      expect(await impatient.send(message(), [device('o1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
-      const [dropped] = await impatient.send(message(), [device('o1')]);
-      expect(dropped).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^network/) });
-      expect(await impatient.send(message(), [device('o1')])).toEqual([{ kind: 'accepted', providerMessageId: expect.any(String) }]);
-    } finally {
-      await impatient.close();
-    }
-  });
+  it('times out a send that never answers and survives a dropped connection', () =>
+    expectTimeoutThenRecovery(fresh({ timeoutMs: 400 }), () => mock.script.next({ hang: true }, { drop: true }), (impatient) => impatient.send(message(), [device('o1')])));
 
   describe('through createMakerProvider', () => {
     it('retries flow control and delivers', async () => {

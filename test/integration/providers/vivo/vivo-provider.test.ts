@@ -4,6 +4,7 @@ import { VivoProvider, readVivoSettings } from '../../../../providers/vivo/index
 import { ConfigError } from '../../../../src/errors/index.js';
 import { VIVO_TEST_APP_ID, VIVO_TEST_APP_KEY, VIVO_TEST_APP_SECRET, VivoMock } from '../../../mocks/vivo-mock.js';
 import { device, orderMessage as message } from '../fixtures.js';
+import { expectTimeoutThenRecovery } from '../../../support/provider-timeout-drill.js';
 
 
 /** Runs `work` with Date.now() moved `offsetMs` ahead (timers stay real, so sockets and deadlines behave). */
@@ -148,18 +149,8 @@ describe('vivo adapter against the vivo mock', () => {
     expect(mock.pushes[0]?.message.timeToLive).toBe(900);
   });
 
-  it('times out a send that never answers and survives a dropped connection', async () => {
-    const impatient = fresh({ timeoutMs: 400 });
-    try {
-      mock.script.next({ hang: true }, { drop: true });
-      expect(await impatient.send(message(), [device('v1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
-      const [dropped] = await impatient.send(message(), [device('v1')]);
-      expect(dropped).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^network/) });
-      expect(await impatient.send(message(), [device('v1')])).toEqual([{ kind: 'accepted', providerMessageId: expect.any(String) }]);
-    } finally {
-      await impatient.close();
-    }
-  });
+  it('times out a send that never answers and survives a dropped connection', () =>
+    expectTimeoutThenRecovery(fresh({ timeoutMs: 400 }), () => mock.script.next({ hang: true }, { drop: true }), (impatient) => impatient.send(message(), [device('v1')])));
 
   describe('through createMakerProvider', () => {
     it('retries a 500 and delivers', async () => {

@@ -5,6 +5,7 @@ import type { PushMessage, PushTarget } from '../../../../providers/provider.js'
 import { WebPushProvider, readWebPushSettings } from '../../../../providers/webpush/index.js';
 import { ConfigError } from '../../../../src/errors/index.js';
 import { WebPushMock } from '../../../mocks/webpush-mock.js';
+import { expectTimeoutThenRecovery } from '../../../support/provider-timeout-drill.js';
 
 function message(overrides: Partial<PushMessage> = {}): PushMessage {
   return {
@@ -94,17 +95,9 @@ describe('Web Push adapter against the push-service mock', () => {
     expect(mock.requests).toHaveLength(0);
   });
 
-  it('times out a push service that never answers and survives a dropped connection', async () => {
-    const impatient = new WebPushProvider(readWebPushSettings(options({ timeoutMs: 400 }), 'apps.shop.providers.webpush'), { appId: 'shop' });
-    try {
-      const token = mock.subscribe();
-      mock.script.next({ hang: true }, { drop: true });
-      expect(await impatient.send(message(), [browser(token)])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
-      expect(await impatient.send(message(), [browser(token)])).toEqual([{ kind: 'retry', reason: expect.stringMatching(/^network/) }]);
-      expect(await impatient.send(message(), [browser(token)])).toEqual([{ kind: 'accepted', providerMessageId: expect.any(String) }]);
-    } finally {
-      await impatient.close();
-    }
+  it('times out a push service that never answers and survives a dropped connection', () => {
+    const token = mock.subscribe();
+    return expectTimeoutThenRecovery(new WebPushProvider(readWebPushSettings(options({ timeoutMs: 400 }), 'apps.shop.providers.webpush'), { appId: 'shop' }), () => mock.script.next({ hang: true }, { drop: true }), (impatient) => impatient.send(message(), [browser(token)]));
   });
 
   describe('through createMakerProvider', () => {

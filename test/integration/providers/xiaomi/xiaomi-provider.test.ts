@@ -5,6 +5,7 @@ import { XiaomiProvider, readXiaomiSettings } from '../../../../providers/xiaomi
 import { ConfigError } from '../../../../src/errors/index.js';
 import { XIAOMI_TEST_APP_SECRET, XIAOMI_TEST_PACKAGE, XiaomiMock } from '../../../mocks/xiaomi-mock.js';
 import { device, orderMessage } from '../fixtures.js';
+import { expectTimeoutThenRecovery } from '../../../support/provider-timeout-drill.js';
 
 function message(overrides: Partial<PushMessage> = {}): PushMessage {
   return orderMessage({ collapseKey: 'orders', ...overrides });
@@ -136,18 +137,8 @@ describe('Xiaomi MiPush adapter against the MiPush mock', () => {
     expect(mock.sends.map((s) => s.regids.length).sort()).toEqual([1, 1000]);
   });
 
-  it('times out a send that never answers and survives a dropped connection', async () => {
-    const impatient = fresh({ timeoutMs: 400 });
-    try {
-      mock.script.next({ hang: true }, { drop: true });
-      expect(await impatient.send(message(), [device('r1')])).toEqual([{ kind: 'retry', reason: 'timeout' }]);
-      const [dropped] = await impatient.send(message(), [device('r1')]);
-      expect(dropped).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^network/) });
-      expect(await impatient.send(message(), [device('r1')])).toEqual([{ kind: 'accepted', providerMessageId: expect.any(String) }]);
-    } finally {
-      await impatient.close();
-    }
-  });
+  it('times out a send that never answers and survives a dropped connection', () =>
+    expectTimeoutThenRecovery(fresh({ timeoutMs: 400 }), () => mock.script.next({ hang: true }, { drop: true }), (impatient) => impatient.send(message(), [device('r1')])));
 
   describe('through createMakerProvider', () => {
     it('retries a busy answer and delivers', async () => {

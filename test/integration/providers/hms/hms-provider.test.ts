@@ -1,10 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HmsProvider, readHmsSettings } from '../../../../providers/hms/index.js';
 import { createMakerProvider } from '../../../../providers/maker-providers.js';
 import type { PushMessage } from '../../../../providers/provider.js';
 import { ConfigError } from '../../../../src/errors/index.js';
 import { HMS_TEST_CLIENT_ID, HMS_TEST_CLIENT_SECRET, HmsMock } from '../../../mocks/hms-mock.js';
 import { device, orderMessage } from '../fixtures.js';
+import { withClockAhead } from '../../../support/clock-ahead.js';
 import { expectTimeoutThenRecovery } from '../../../support/provider-timeout-drill.js';
 
 function message(overrides: Partial<PushMessage> = {}): PushMessage {
@@ -12,16 +13,6 @@ function message(overrides: Partial<PushMessage> = {}): PushMessage {
 }
 
 
-/** Runs `work` with Date.now() moved `offsetMs` ahead (timers stay real, so sockets and deadlines behave). */
-async function withClockAhead<T>(offsetMs: number, work: () => Promise<T>): Promise<T> {
-  const realNow = Date.now.bind(Date);
-  const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + offsetMs);
-  try {
-    return await work();
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 describe('Huawei Push Kit adapter against the Push Kit mock', () => {
   let mock: HmsMock;

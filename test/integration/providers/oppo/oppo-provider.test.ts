@@ -1,22 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMakerProvider } from '../../../../providers/maker-providers.js';
 import { OppoProvider, readOppoSettings } from '../../../../providers/oppo/index.js';
 import { ConfigError } from '../../../../src/errors/index.js';
 import { OPPO_TEST_APP_KEY, OPPO_TEST_MASTER_SECRET, OppoMock } from '../../../mocks/oppo-mock.js';
 import { device, orderMessage as message } from '../fixtures.js';
+import { withClockAhead } from '../../../support/clock-ahead.js';
 import { expectTimeoutThenRecovery } from '../../../support/provider-timeout-drill.js';
 
 
-/** Runs `work` with Date.now() moved `offsetMs` ahead (timers stay real, so sockets and deadlines behave). */
-async function withClockAhead<T>(offsetMs: number, work: () => Promise<T>): Promise<T> {
-  const realNow = Date.now.bind(Date);
-  const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + offsetMs);
-  try {
-    return await work();
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 describe('OPPO adapter against the OPPO mock', () => {
   let mock: OppoMock;

@@ -7,7 +7,7 @@
  *   the side being measured.
  * - raw: apns2 with the same connection pool the adapter installs (apns2's own pool cannot reach a
  *   port other than 443), BENCH_CONCURRENCY sends in flight.
- * - gateway: the embedded gateway (memory stores) with its own provider wiring: the live APNs adapter
+ * - gateway: the embedded gateway (memory stores, from the build as `npm start` runs it) with its own provider wiring: the live APNs adapter
  *   behind the resilience layer, metrics hooks included. Notifications go in through the HTTP batch endpoint; the clock runs from the first request to
  *   the moment the mock has answered the last push.
  *
@@ -23,8 +23,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ApnsClient, Notification } from 'apns2';
-import { installApnsPool } from '../providers/apns/apns-pool.js';
 import { ApnsMock } from '../test/mocks/apns-mock.js';
+import { buildGateway } from './support/processes.js';
 import { APNS_TEST_KEY, MOCK_TLS } from '../test/mocks/fixtures.js';
 
 const total = Number(process.env.BENCH_NOTIFICATIONS ?? 50_000);
@@ -84,6 +84,20 @@ class MockProcess {
   }
 }
 
+let built = false;
+
+/**
+ * A module of the build (tsc's output), as `npm start` runs it: the TypeScript loader wraps every
+ * function it defines, a cost both sides would pay on every push here. Built once per run.
+ */
+async function fromBuild(path: string): Promise<unknown> {
+  if (!built) {
+    buildGateway();
+    built = true;
+  }
+  return import(new URL(`../dist/${path}`, import.meta.url).href);
+}
+
 function token(i: number): string {
   return (i % deviceCount).toString(16).padStart(64, '0');
 }
@@ -91,6 +105,7 @@ function token(i: number): string {
 /** apns2 straight to the mock; answers sends per second and failures. */
 async function runRaw(mock: MockProcess, count: number): Promise<{ perS: number; failures: number; cpuUsPerPush: number; mockCpuUsPerPush: number }> {
   const mockUrl = mock.url;
+  const { installApnsPool } = (await fromBuild('providers/apns/apns-pool.js')) as typeof import('../providers/apns/apns-pool.js');
   const client = new ApnsClient({ team: APNS_TEST_KEY.teamId, keyId: APNS_TEST_KEY.keyId, signingKey: APNS_TEST_KEY.pem, defaultTopic: APNS_TEST_KEY.topic });
   installApnsPool(client, { endpoint: new URL(mockUrl), ca: MOCK_TLS.ca, ...POOL });
   let next = 0;
@@ -149,8 +164,8 @@ async function runGateway(
   count: number,
 ): Promise<{ perS: number; acceptMs: number; cpuUsPerPush: number; attempts: Record<string, number> }> {
   // Loaded here, not at the top: the mock child process needs none of the gateway.
-  const { buildConfig } = await import('../src/config/index.js');
-  const { createGateway } = await import('../src/gateway.js');
+  const { buildConfig } = (await fromBuild('src/config/index.js')) as typeof import('../src/config/index.js');
+  const { createGateway } = (await fromBuild('src/gateway.js')) as typeof import('../src/gateway.js');
   const { config } = buildConfig(
     {
       server: { port: 0, host: '127.0.0.1', logLevel: 'warn' },

@@ -5,7 +5,7 @@
  * it; a second ack changes nothing.
  */
 import type { Stores } from '../store/ports.js';
-import type { DeliveryRecord } from '../store/records.js';
+import type { DeliveryRecord, NotificationRecord } from '../store/records.js';
 import { FINAL_STATUSES } from '../store/records.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import { deadlineMember } from './deadline-member.js';
@@ -28,6 +28,9 @@ export type AckResult = 'delivered' | 'late' | 'duplicate' | 'unknown-notificati
 /** Compare-and-set retries before an ack gives up (only under a storm of writers on one delivery). */
 const MAX_CAS_TRIES = 5;
 
+/** What an ack reads first: the notification and the device's delivery (one round trip). */
+export type AckReads = Promise<[NotificationRecord | undefined, DeliveryRecord | undefined]>;
+
 export class AckService {
   constructor(
     private readonly stores: Stores,
@@ -36,18 +39,24 @@ export class AckService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async ack(input: AckInput): Promise<AckResult> {
-    const { app, notificationId, deviceId, source } = input;
-    const at = input.at ?? this.now();
-    // Both reads at once (one round trip): the delivery read is only used once the notification checks out.
-    const [notification, firstRead] = await Promise.all([
+  /**
+   * Starts an ack's reads. A caller that must first authenticate the device (the HTTP route) starts
+   * them alongside its device read, so both share one round trip; the reads are only used once the
+   * device checks out.
+   */
+  read(app: string, notificationId: string, deviceId: string): AckReads {
+    return Promise.all([
       this.stores.notifications.get(app, notificationId),
       this.stores.notifications.getDelivery(app, notificationId, deviceId),
     ]);
+  }
+
+  async ack(input: AckInput, reads?: AckReads): Promise<AckResult> {
+    const { app, notificationId, deviceId, source } = input;
+    const at = input.at ?? this.now();
+    const [notification, firstRead] = await (reads ?? this.read(app, notificationId, deviceId));
     if (!notification || !notification.deviceIds.includes(deviceId)) return this.ignored(app, source, 'unknown-notification');
 
-    // Set once this ack has cancelled the awaited step's deadline: it owns the on-time transition.
-    let cancelledStep: number | undefined;
     for (let i = 0; i < MAX_CAS_TRIES; i++) {
       const record = i === 0 ? firstRead : await this.stores.notifications.getDelivery(app, notificationId, deviceId);
       if (!record || record.step === 0) return this.ignored(app, source, 'not-sent');
@@ -59,37 +68,29 @@ export class AckService {
       const carried = input.channel ?? awaiting?.channel ?? record.channel ?? record.attempted.at(-1);
       if (!carried || !record.attempted.includes(carried)) return this.ignored(app, source, 'unknown-channel');
 
-      let onTime = false;
-      if (awaiting && awaiting.channel === carried) {
-        onTime = cancelledStep === awaiting.step || (await this.stores.deadlines.cancel(app, deadlineMember({ notificationId, deviceId, step: awaiting.step })));
-        if (onTime) cancelledStep = awaiting.step;
-      } else if (awaiting) {
-        // An earlier channel delivered after all: the step now waiting need not escalate further.
-        await this.stores.deadlines.cancel(app, deadlineMember({ notificationId, deviceId, step: awaiting.step }));
-      }
-      const sentAt = onTime && awaiting ? awaiting.sentAt : acceptedAt(record, carried) ?? record.updatedAt;
-      const latencyMs = Math.max(0, at - sentAt);
-      const next: DeliveryRecord = {
-        ...record,
-        status: 'delivered',
-        channel: carried,
-        awaiting: undefined,
-        version: record.version + 1,
-        updatedAt: at,
-        events: [
-          ...record.events,
-          { at, type: 'ack', channel: carried, source, latencyMs, ...(onTime ? {} : { late: true }) },
-          { at, type: 'state', status: 'delivered' },
-        ],
-      };
-      if (!(await this.stores.notifications.putDelivery(app, notificationId, next))) continue;
+      // On time when the channel that carried it is the one awaited and its deadline is still pending;
+      // the store decides that atomically with the write (an escalation may claim the deadline meanwhile).
+      // An ack on an earlier channel is late, and still takes the awaited step's deadline out: the
+      // delivery is over, that step need not escalate further.
+      const awaited = awaiting?.channel === carried;
+      const lateLatencyMs = Math.max(0, at - (acceptedAt(record, carried) ?? record.updatedAt));
+      const late = delivered(record, carried, source, at, lateLatencyMs, false);
+      const onTimeLatencyMs = awaiting && awaited ? Math.max(0, at - awaiting.sentAt) : lateLatencyMs;
+      const written = await this.stores.notifications.ackDelivery(
+        app, notificationId,
+        { onTime: awaited ? delivered(record, carried, source, at, onTimeLatencyMs, true) : late, late },
+        awaiting && { member: deadlineMember({ notificationId, deviceId, step: awaiting.step }), onTime: awaited },
+      );
+      if (written === 'conflict') continue;
 
+      const onTime = written === 'on-time';
       this.metrics.ack(app, source, onTime ? 'on_time' : 'late');
       if (!FINAL_STATUSES.has(record.status)) this.metrics.deliveryFinished(app, 'delivered');
       this.metrics.acceptToAck(app, carried, Math.max(0, at - notification.createdAt) / 1000);
       // After an outage the wait measured the outage, not the channel: learn the delivery, not its latency.
-      const outage = onTime && awaiting?.outage === true;
-      if (record.deviceClass) this.outcomes.record(app, record.deviceClass, carried, outage ? { delivered: true } : { delivered: true, latencyMs });
+      const latencyMs = onTime ? onTimeLatencyMs : lateLatencyMs;
+      const outcome = onTime && awaiting?.outage === true ? { delivered: true } : { delivered: true, latencyMs };
+      if (record.deviceClass) this.outcomes.record(app, record.deviceClass, carried, outcome);
       return onTime ? 'delivered' : 'late';
     }
     return this.ignored(app, source, 'not-sent');
@@ -99,6 +100,23 @@ export class AckService {
     this.metrics.ack(app, source, 'ignored');
     return result;
   }
+}
+
+/** The record an ack writes: delivered by `channel`, on time or late. */
+function delivered(record: DeliveryRecord, channel: string, source: string, at: number, latencyMs: number, onTime: boolean): DeliveryRecord {
+  return {
+    ...record,
+    status: 'delivered',
+    channel,
+    awaiting: undefined,
+    version: record.version + 1,
+    updatedAt: at,
+    events: [
+      ...record.events,
+      { at, type: 'ack', channel, source, latencyMs, ...(onTime ? {} : { late: true }) },
+      { at, type: 'state', status: 'delivered' },
+    ],
+  };
 }
 
 /** When the channel accepted the message (its last accepted attempt). */

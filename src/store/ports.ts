@@ -50,6 +50,26 @@ export interface NotificationStore {
    * intent and its ack deadline exist together or not at all (one round trip instead of two).
    */
   putDelivery(app: string, id: string, delivery: DeliveryRecord, deadline?: DeadlineEntry): Promise<boolean>;
+  /**
+   * An ack's write, in one atomic step (one round trip): the compare-and-set of putDelivery that also
+   * takes the awaited step's ack deadline (`cancel.member`) out of the pending set. When that deadline
+   * was still pending (no escalation had claimed it) and `cancel.onTime` is set, `records.onTime` is
+   * written, else `records.late` (both of the same device and version). Answers which one, or
+   * 'conflict' when another writer won: then nothing changed, the deadline included.
+   */
+  ackDelivery(app: string, id: string, records: AckRecords, cancel?: AckCancel): Promise<'on-time' | 'late' | 'conflict'>;
+}
+
+/** The two ways an ack can end a delivery; which one is written depends on the deadline (ackDelivery). */
+export interface AckRecords {
+  onTime: DeliveryRecord;
+  late: DeliveryRecord;
+}
+
+/** The awaited step's deadline an ack takes out, and whether taking it out makes the ack on time. */
+export interface AckCancel {
+  member: string;
+  onTime: boolean;
 }
 
 /** One ack deadline: its member (see src/pipeline/deadline-member.ts) and when it falls due (epoch ms). */

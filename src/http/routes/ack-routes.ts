@@ -34,12 +34,16 @@ export const ackRoutes: FastifyPluginAsyncTypebox<HttpServices> = async (app, { 
     const appId = request.params.app;
     if (!config.apps[appId]) throw new RequestError('app_not_found', `No app "${appId}"`);
     const { notificationId, deviceId, signature, channel } = request.body;
+    // The ack's own reads go out with the device's (one round trip); they are used only once the
+    // signature checks out.
+    const reads = acks.read(appId, notificationId, deviceId);
+    reads.catch(() => undefined); // awaited below, or dropped when the device fails to authenticate
     const device = await stores.devices.get(appId, deviceId);
     // An unknown device and a wrong signature look the same to the caller.
     if (!device || !verifyNotificationSignature(device.key, notificationId, signature)) {
       throw new RequestError('unauthorized', 'The ack signature does not match the device key');
     }
-    const result = await acks.ack({ app: appId, notificationId, deviceId, source: 'device', channel });
+    const result = await acks.ack({ app: appId, notificationId, deviceId, source: 'device', channel }, reads);
     if (result === 'unknown-notification') throw new RequestError('notification_not_found', 'No such notification for this device');
     return { result: result === 'not-sent' || result === 'unknown-channel' ? 'ignored' : result };
   });

@@ -75,6 +75,11 @@ export class MemoryDeadlineStore implements DeadlineStore {
   }
 
   async cancel(app: string, member: string): Promise<boolean> {
+    return this.remove(app, member);
+  }
+
+  /** cancel() without the promise: the memory notification store calls it inside an ack's atomic write. */
+  remove(app: string, member: string): boolean {
     return this.of(app).due.delete(member);
   }
 

@@ -1,5 +1,5 @@
 import type { JobEnqueuer } from './memory-job-queue.js';
-import type { AcceptOptions, AcceptResult, DeadlineEntry, DeviceStore, NotificationStore } from '../ports.js';
+import type { AcceptOptions, AcceptResult, AckCancel, AckRecords, DeadlineEntry, DeviceStore, NotificationStore } from '../ports.js';
 import { MemoryDeadlineStore } from './memory-deadline-store.js';
 import type { DeliveryRecord, NotificationRecord } from '../records.js';
 import { deepFreeze } from '../../deep-freeze.js';
@@ -19,7 +19,7 @@ export class MemoryNotificationStore implements NotificationStore {
     private readonly devices: Pick<DeviceStore, 'exist'>,
     private readonly now: () => number = Date.now,
     /** Where putDelivery schedules a step's deadline along with its intent. */
-    private readonly deadlines: Pick<MemoryDeadlineStore, 'add'> = new MemoryDeadlineStore(),
+    private readonly deadlines: Pick<MemoryDeadlineStore, 'add' | 'remove'> = new MemoryDeadlineStore(),
   ) {}
 
   async accept(notification: NotificationRecord, options: AcceptOptions): Promise<AcceptResult> {
@@ -72,6 +72,18 @@ export class MemoryNotificationStore implements NotificationStore {
     Object.freeze(delivery.events);
     deliveries.set(delivery.deviceId, Object.freeze(delivery));
     return true;
+  }
+
+  async ackDelivery(app: string, id: string, records: AckRecords, cancel?: AckCancel): Promise<'on-time' | 'late' | 'conflict'> {
+    const deliveries = this.deliveries.get(`${app}/${id}`);
+    const { onTime, late } = records;
+    if (!deliveries || (deliveries.get(onTime.deviceId)?.version ?? 0) !== onTime.version - 1) return 'conflict';
+    const removed = cancel ? this.deadlines.remove(app, cancel.member) : false;
+    const inTime = removed && cancel?.onTime === true;
+    const written = inTime ? onTime : late;
+    Object.freeze(written.events);
+    deliveries.set(written.deviceId, Object.freeze(written));
+    return inTime ? 'on-time' : 'late';
   }
 
   private lastSweep = 0;

@@ -1,5 +1,5 @@
 import type { RedisClient } from './redis-client.js';
-import type { AcceptOptions, AcceptResult, DeadlineEntry, NotificationStore } from '../ports.js';
+import type { AcceptOptions, AcceptResult, AckCancel, AckRecords, DeadlineEntry, NotificationStore } from '../ports.js';
 import type { DeliveryRecord, NotificationRecord } from '../records.js';
 import { guard } from './guard.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -70,7 +70,19 @@ export class RedisNotificationStore implements NotificationStore {
         `${delivery.version}|${JSON.stringify(delivery)}`, this.retentionSeconds, deadline?.dueAt ?? '', deadline?.member ?? ''),
     );
   }
+
+  ackDelivery(app: string, id: string, records: AckRecords, cancel?: AckCancel): Promise<'on-time' | 'late' | 'conflict'> {
+    const { onTime, late } = records;
+    return guard('delivery ack', async () => ACK_WRITES[await this.scripts.ackDelivery(
+      [this.keys.deliveries(app, id), this.keys.deadlines(app)], onTime.deviceId, onTime.version - 1,
+      `${onTime.version}|${JSON.stringify(onTime)}`, `${late.version}|${JSON.stringify(late)}`, this.retentionSeconds,
+      cancel?.member ?? '', cancel?.onTime ?? false,
+    )]);
+  }
 }
+
+/** The ackDelivery script's answers, by number. */
+const ACK_WRITES = ['conflict', 'late', 'on-time'] as const;
 
 /** Every field of the stored notification doc, optional ones included (see accept). */
 type StoredFields = { [K in keyof Required<Omit<NotificationRecord, 'deviceIds'>>]: NotificationRecord[K] };

@@ -54,6 +54,14 @@ export class StoreScripts {
     return (await this.fn('putDelivery')(...keys, deviceId, expectedVersion, value, retentionSeconds, dueAt, member)) === 1;
   }
 
+  /** See lua/ackDelivery-2.lua: 2 on time, 1 late, 0 lost the compare-and-set. */
+  async ackDelivery(
+    keys: [deliveries: string, deadlines: string], deviceId: string, expectedVersion: number, onTimeValue: string, lateValue: string,
+    retentionSeconds: number, member: string, onTimeIfRemoved: boolean,
+  ): Promise<0 | 1 | 2> {
+    return (await this.fn('ackDelivery')(...keys, deviceId, expectedVersion, onTimeValue, lateValue, retentionSeconds, member, onTimeIfRemoved ? '1' : '0')) as 0 | 1 | 2;
+  }
+
   async claimDeadlines(due: string, leased: string, now: number, leaseUntil: number, limit: number): Promise<string[]> {
     return (await this.fn('claimDeadlines')(due, leased, now, leaseUntil, limit)) as string[];
   }

@@ -132,6 +132,38 @@ export function storeContract(name: string, setup: () => Promise<StoreFixture>, 
       expect((await stores.notifications.getDelivery(app, n.id, 'a'))?.status).toBe('sending');
     });
 
+    run('writes an ack and takes its deadline out in one step: on time only while the deadline is pending', async ({ stores, app }) => {
+      await registerAll(stores, app, ['a', 'b', 'c']);
+      const n = notification(app, ['a', 'b', 'c']);
+      await stores.notifications.accept(n, options(10));
+      const sent = (deviceId: string) => ({ deviceId, status: 'sent' as const, channel: 'fcm', version: 1, attempted: ['fcm'], step: 1, events: [], updatedAt: 1 });
+      const acked = (deviceId: string, late: boolean) => ({ ...sent(deviceId), status: 'delivered' as const, version: 2, events: [{ at: 2, type: 'ack' as const, channel: 'fcm', ...(late ? { late: true } : {}) }] });
+      const member = (deviceId: string) => `${n.id}|${deviceId}|1`;
+      for (const deviceId of ['a', 'b', 'c']) {
+        expect(await stores.notifications.putDelivery(app, n.id, sent(deviceId), { member: member(deviceId), dueAt: 1_000 })).toBe(true);
+      }
+
+      // a: the deadline is still pending: on time, and the deadline is gone.
+      expect(await stores.notifications.ackDelivery(app, n.id, { onTime: acked('a', false), late: acked('a', true) }, { member: member('a'), onTime: true })).toBe('on-time');
+      expect((await stores.notifications.getDelivery(app, n.id, 'a'))?.events[0]?.late).toBeUndefined();
+      expect(await stores.deadlines.cancel(app, member('a'))).toBe(false);
+
+      // b: an escalation claimed the deadline first: the late record is written.
+      expect(await stores.deadlines.claimDue(app, 1_000, 5_000, 10)).toEqual(expect.arrayContaining([member('b')]));
+      expect(await stores.notifications.ackDelivery(app, n.id, { onTime: acked('b', false), late: acked('b', true) }, { member: member('b'), onTime: true })).toBe('late');
+      expect((await stores.notifications.getDelivery(app, n.id, 'b'))).toMatchObject({ status: 'delivered', version: 2, events: [{ late: true }] });
+
+      // c: a stale version loses and changes nothing, its deadline included; an ack on another
+      // channel than the awaited one is late but still takes the deadline out.
+      await stores.deadlines.schedule(app, member('c'), 9_000);
+      const stale = { ...acked('c', false), version: 3 };
+      expect(await stores.notifications.ackDelivery(app, n.id, { onTime: stale, late: stale }, { member: member('c'), onTime: true })).toBe('conflict');
+      expect((await stores.notifications.getDelivery(app, n.id, 'c'))?.status).toBe('sent');
+      expect(await stores.deadlines.pending(app)).toBe(1);
+      expect(await stores.notifications.ackDelivery(app, n.id, { onTime: acked('c', false), late: acked('c', true) }, { member: member('c'), onTime: false })).toBe('late');
+      expect(await stores.deadlines.pending(app)).toBe(0);
+    });
+
     run('hands each job to one consumer, acks, and reclaims jobs of a silent consumer', async ({ stores, app }) => {
       await registerAll(stores, app, ['a', 'b', 'c']);
       const n = notification(app, ['a', 'b', 'c']);

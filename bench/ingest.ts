@@ -4,7 +4,9 @@
  * (autocannon). Also measures the batch endpoint in recipients per second. Prints one JSON line.
  * The gateway is built and run as `npm start` runs it (dist/, tsc's output).
  *
- * Settings (env): BENCH_DURATION_S (10), BENCH_CONNECTIONS (64), BENCH_DEVICES (10000),
+ * The gateway and the baseline take turns (BENCH_ROUNDS, 4) within BENCH_DURATION_S each.
+ *
+ * Settings (env): BENCH_DURATION_S (12), BENCH_CONNECTIONS (64), BENCH_DEVICES (10000),
  * BENCH_BATCH_SIZE notifications per batch (1000), BENCH_BATCH_RECIPIENTS per notification (10).
  * BENCH_GATEWAY_NODE_OPTIONS is added to the gateway process's NODE_OPTIONS only, for profiling (e.g.
  * `--import=/path/to/profiler.mjs`; Node 20 refuses --cpu-prof there); the baseline never gets it.
@@ -14,15 +16,20 @@ import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { benchRedis, buildGateway, startNodeProcess, writeTempConfig } from './support/processes.js';
 
-const durationS = Number(process.env.BENCH_DURATION_S ?? 10);
+const durationS = Number(process.env.BENCH_DURATION_S ?? 12);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const deviceCount = Number(process.env.BENCH_DEVICES ?? 10_000);
 const batchSize = Number(process.env.BENCH_BATCH_SIZE ?? 1_000);
 const batchRecipients = Number(process.env.BENCH_BATCH_RECIPIENTS ?? 10);
+/** Turns each side takes, BENCH_DURATION_S split between them. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 const key = 'bench-key-0123456789abcdef';
 
 interface LoadResult {
   requestsPerS: number;
+  /** Requests answered, and over how many seconds (autocannon's own clock). */
+  total: number;
+  seconds: number;
   p99Ms: number;
   non2xx: number;
   errors: number;
@@ -38,7 +45,7 @@ async function load(url: string, body: string, options: { connections: number; d
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body,
   });
-  return { requestsPerS: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  return { requestsPerS: result.requests.average, total: result.requests.total, seconds: result.duration, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
 
 /** User + system CPU time of a process so far (ms), from /proc (Linux). */
@@ -107,17 +114,41 @@ const gateway = await startNodeProcess(buildGateway(), {
   ...(gatewayNodeOptions ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${gatewayNodeOptions}`.trim() } : {}),
 });
 let output: Record<string, unknown>;
+// The baseline runs beside the gateway from the start (an idle server costs nothing), so the two can
+// take turns: on a shared 2-core host the speed drifts by tens of percent within a minute, and a
+// gateway phase followed by a baseline phase would measure the drift as much as the gateway.
+const bare = await startNodeProcess('bench/support/bare-server.mjs', {});
 try {
   await registerDevices(gateway.base);
   const single = JSON.stringify({ to: { deviceIds: ['d42'] }, title: 'Order shipped', body: 'Your parcel is on its way', data: { orderId: '42' } });
-  // Warm-up so JIT and connection pools are hot in both runs.
-  await load(`${gateway.base}/v1/apps/bench/notifications`, single, { connections, durationS: 2 });
-  const gatewayCpu0 = readProcessCpuMs(gateway.child.pid);
-  const redisCpu0 = await readRedisCpuMs(redis.url);
-  const accepted = await load(`${gateway.base}/v1/apps/bench/notifications`, single, { connections, durationS });
-  const gatewayCpuMs = readProcessCpuMs(gateway.child.pid) - gatewayCpu0;
-  const redisCpuMs = (await readRedisCpuMs(redis.url)) - redisCpu0;
-  const acceptedCount = accepted.requestsPerS * durationS;
+  const gatewayUrl = `${gateway.base}/v1/apps/bench/notifications`;
+  const bareUrl = `${bare.base}/v1/apps/bench/notifications`;
+  // Warm-up so JIT and connection pools are hot in both.
+  await load(gatewayUrl, single, { connections, durationS: 2 });
+  await load(bareUrl, single, { connections, durationS: 2 });
+
+  const sides = {
+    gateway: { url: gatewayUrl, pid: gateway.child.pid, requests: 0, seconds: 0, cpuMs: 0, p99s: [] as number[], errors: 0 },
+    baseline: { url: bareUrl, pid: bare.child.pid, requests: 0, seconds: 0, cpuMs: 0, p99s: [] as number[], errors: 0 },
+  };
+  let redisCpuMs = 0;
+  const roundS = Math.max(1, Math.round(durationS / ROUNDS));
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate who goes first, so neither always follows the other.
+    const order = round % 2 === 0 ? [sides.gateway, sides.baseline] : [sides.baseline, sides.gateway];
+    for (const side of order) {
+      const cpu0 = readProcessCpuMs(side.pid);
+      const redis0 = side === sides.gateway ? await readRedisCpuMs(redis.url) : 0;
+      const result = await load(side.url, single, { connections, durationS: roundS });
+      side.cpuMs += readProcessCpuMs(side.pid) - cpu0;
+      if (side === sides.gateway) redisCpuMs += (await readRedisCpuMs(redis.url)) - redis0;
+      side.requests += result.total;
+      side.seconds += result.seconds;
+      side.p99s.push(result.p99Ms);
+      side.errors += result.errors + (side === sides.gateway ? result.non2xx : 0);
+    }
+  }
+  const rate = (side: typeof sides.gateway) => side.requests / side.seconds;
 
   const notifications = Array.from({ length: batchSize }, (_, n) => ({
     to: { deviceIds: Array.from({ length: batchRecipients }, (_, r) => `d${(n * batchRecipients + r) % deviceCount}`) },
@@ -125,36 +156,30 @@ try {
   }));
   const batchBody = JSON.stringify({ notifications });
   const batch = await load(`${gateway.base}/v1/apps/bench/notifications/batch`, batchBody, { connections: 4, durationS });
-  await gateway.stop();
-
-  const bare = await startNodeProcess('bench/support/bare-server.mjs', {});
-  await load(`${bare.base}/v1/apps/bench/notifications`, single, { connections, durationS: 2 });
-  const bareCpu0 = readProcessCpuMs(bare.child.pid);
-  const baseline = await load(`${bare.base}/v1/apps/bench/notifications`, single, { connections, durationS });
-  const bareCpuMs = readProcessCpuMs(bare.child.pid) - bareCpu0;
-  await bare.stop();
 
   output = {
     bench: 'ingest',
     store: 'redis',
     duration_s: durationS,
+    rounds: ROUNDS,
     connections,
-    accepted_per_s: Math.round(accepted.requestsPerS),
-    baseline_per_s: Math.round(baseline.requestsPerS),
-    ratio: Number((accepted.requestsPerS / baseline.requestsPerS).toFixed(3)),
-    p99_ms: accepted.p99Ms,
+    accepted_per_s: Math.round(rate(sides.gateway)),
+    baseline_per_s: Math.round(rate(sides.baseline)),
+    ratio: Number((rate(sides.gateway) / rate(sides.baseline)).toFixed(3)),
+    p99_ms: Math.max(...sides.gateway.p99s),
     // CPU per request is steadier than rates on a shared 2-core machine: compare these across runs.
-    gateway_cpu_us_per_req: Math.round((gatewayCpuMs * 1000) / Math.max(1, acceptedCount)),
-    redis_cpu_us_per_req: Math.round((redisCpuMs * 1000) / Math.max(1, acceptedCount)),
-    baseline_cpu_us_per_req: Math.round((bareCpuMs * 1000) / Math.max(1, baseline.requestsPerS * durationS)),
-    baseline_p99_ms: baseline.p99Ms,
+    gateway_cpu_us_per_req: Math.round((sides.gateway.cpuMs * 1000) / Math.max(1, sides.gateway.requests)),
+    redis_cpu_us_per_req: Math.round((redisCpuMs * 1000) / Math.max(1, sides.gateway.requests)),
+    baseline_cpu_us_per_req: Math.round((sides.baseline.cpuMs * 1000) / Math.max(1, sides.baseline.requests)),
+    baseline_p99_ms: Math.max(...sides.baseline.p99s),
     batch_requests_per_s: Number(batch.requestsPerS.toFixed(2)),
     batch_recipients_per_s: Math.round(batch.requestsPerS * batchSize * batchRecipients),
     batch_shape: `${batchSize} notifications x ${batchRecipients} recipients`,
     batch_p99_ms: batch.p99Ms,
-    errors: accepted.errors + accepted.non2xx + batch.errors + batch.non2xx,
+    errors: sides.gateway.errors + batch.errors + batch.non2xx,
   };
 } finally {
+  await bare.stop();
   await gateway.stop();
   // Leave a shared Redis as we found it.
   const client = new Redis(redis.url);

@@ -1,5 +1,6 @@
 /**
- * Loads the Lua scripts of a directory: `<camelName>-<numKeys>.lua`, with `--- @include "includes/x"`
+ * Loads the Lua scripts of a directory: `<camelName>-<numKeys>.lua` (`-n`: the key count varies and is
+ * each call's first argument), with `--- @include "includes/x"`
  * lines replaced by `includes/x.lua` (each include at most once per script), as bullmq's script loader
  * does. Scripts are read once at startup, never per call.
  */
@@ -11,18 +12,22 @@ import { ScoringScriptLoadError } from '../errors.js';
 /** A script ready for `defineCommand`. */
 export interface ScriptDefinition {
   name: string;
+  /** VARIABLE_KEYS for a `-n` script. */
   numberOfKeys: number;
   lua: string;
 }
 
-const FILE_NAME = /^([a-z][A-Za-z0-9]*)-(\d+)\.lua$/;
+/** The key count of a `-n` script: each call passes it first (`defineCommand` without numberOfKeys). */
+export const VARIABLE_KEYS = -1;
+
+const FILE_NAME = /^([a-z][A-Za-z0-9]*)-(\d+|n)\.lua$/;
 const INCLUDE = /^--- @include "([^"]+)"\s*$/gm;
 
 /** Parses `recordOutcomes-1.lua` into its name and key count. */
 export function splitScriptFileName(file: string): { name: string; numberOfKeys: number } {
   const match = FILE_NAME.exec(file);
   if (match === null) throw new ScoringScriptLoadError(`script file ${file} is not named <camelName>-<numKeys>.lua`);
-  return { name: match[1] as string, numberOfKeys: Number(match[2]) };
+  return { name: match[1] as string, numberOfKeys: match[2] === 'n' ? VARIABLE_KEYS : Number(match[2]) };
 }
 
 function resolveIncludes(dir: string, lua: string, seen: Set<string>, file: string): string {

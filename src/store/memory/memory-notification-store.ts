@@ -22,7 +22,24 @@ export class MemoryNotificationStore implements NotificationStore {
     private readonly deadlines: Pick<MemoryDeadlineStore, 'add' | 'remove'> = new MemoryDeadlineStore(),
   ) {}
 
-  async accept(notification: NotificationRecord, options: AcceptOptions): Promise<AcceptResult> {
+  /** Accepts in progress per idempotency key: a second use of a key waits for the first's answer. */
+  private readonly accepting = new Map<string, Promise<AcceptResult>>();
+
+  accept(notification: NotificationRecord, options: AcceptOptions): Promise<AcceptResult> {
+    if (!notification.idempotencyKey) return this.acceptNow(notification, options);
+    // The device check below awaits: without this, two concurrent uses of one key would both pass the
+    // idempotency check before either records it, and both be stored (Redis does it in one script).
+    const key = `${notification.app}/${notification.idempotencyKey}`;
+    const run = (this.accepting.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => this.acceptNow(notification, options));
+    this.accepting.set(key, run);
+    const forget = () => {
+      if (this.accepting.get(key) === run) this.accepting.delete(key);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async acceptNow(notification: NotificationRecord, options: AcceptOptions): Promise<AcceptResult> {
     const now = this.now();
     this.sweep(now);
     const idemKey = notification.idempotencyKey ? `${notification.app}/${notification.idempotencyKey}` : undefined;

@@ -1,6 +1,7 @@
 import type { RedisClient } from './redis-client.js';
 import type { AcceptOptions, AcceptResult, AckCancel, AckRecords, DeadlineEntry, NotificationStore } from '../ports.js';
 import type { DeliveryRecord, NotificationRecord } from '../records.js';
+import { AcceptGroupCommit } from './accept-group-commit.js';
 import { guard } from './guard.js';
 import type { RedisKeys } from './redis-keys.js';
 import type { StoreScripts } from './redis-scripts.js';
@@ -15,7 +16,11 @@ export class RedisNotificationStore implements NotificationStore {
     private readonly keys: RedisKeys,
     private readonly scripts: StoreScripts,
     private readonly retentionSeconds: number,
-  ) {}
+  ) {
+    this.accepts = new AcceptGroupCommit(keys, scripts);
+  }
+
+  private readonly accepts: AcceptGroupCommit;
 
   accept(notification: NotificationRecord, options: AcceptOptions): Promise<AcceptResult> {
     const { app, id, idempotencyKey } = notification;
@@ -27,19 +32,7 @@ export class RedisNotificationStore implements NotificationStore {
       ttlSeconds: notification.ttlSeconds, collapseKey: notification.collapseKey, ackDeadlineMs: notification.ackDeadlineMs,
       channels: notification.channels, sms: notification.sms, createdAt: notification.createdAt, expiresAt: notification.expiresAt,
     };
-    // Not async: guard awaits the script's promise, one frame fewer per accept.
-    return guard('accept', () => this.scripts.accept(
-      [this.keys.idempotency(app, idempotencyKey ?? '-'), this.keys.notification(app, id), this.keys.jobs(app), this.keys.deviceIndex(app)],
-      [
-        idempotencyKey ? '1' : '0',
-        id,
-        JSON.stringify(doc),
-        options.idempotencyTtlSeconds,
-        options.retentionSeconds,
-        options.devicesPerJob,
-        ...notification.deviceIds,
-      ],
-    ).then(decodeAccept));
+    return this.accepts.accept(notification, JSON.stringify(doc), options);
   }
 
   get(app: string, id: string): Promise<NotificationRecord | undefined> {
@@ -87,15 +80,6 @@ const ACK_WRITES = ['conflict', 'late', 'on-time'] as const;
 /** Every field of the stored notification doc, optional ones included (see accept). */
 type StoredFields = { [K in keyof Required<Omit<NotificationRecord, 'deviceIds'>>]: NotificationRecord[K] };
 
-/** The accept script's reply (see lua/accept-4.lua). */
-function decodeAccept(reply: (string | number)[]): AcceptResult {
-  const code = reply[0];
-  if (code === 1) return { status: 'duplicate', id: String(reply[1]), recipients: Number(reply[2]) };
-  const unknown: string[] = [];
-  for (let i = 3; i < reply.length; i++) unknown.push(String(reply[i]));
-  if (code === 2) return { status: 'no-recipients', unknown };
-  return { status: 'stored', id: String(reply[1]), recipients: Number(reply[2]), unknown };
-}
 
 /** Stored as '<version>|<json>' (see lua/putDelivery-2.lua). */
 function decodeDelivery(raw: string): DeliveryRecord {

@@ -5,7 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadScripts, packageInfo, type ScriptDefinition } from '../../../scoring/store/script-loader.js';
+import { loadScripts, packageInfo, VARIABLE_KEYS, type ScriptDefinition } from '../../../scoring/store/script-loader.js';
 import type { RedisClient } from './redis-client.js';
 
 /** The build copies the .lua files next to the compiled code (scripts/copy-assets.mjs). */
@@ -29,7 +29,8 @@ export class StoreScripts {
     const { scripts, version } = definitions();
     for (const script of scripts) {
       const command = `${script.name}:${version}`;
-      if (!(command in client)) client.defineCommand(command, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+      const numberOfKeys = script.numberOfKeys === VARIABLE_KEYS ? undefined : script.numberOfKeys;
+      if (!(command in client)) client.defineCommand(command, { numberOfKeys, lua: script.lua });
       const fn = (client as unknown as Record<string, ScriptFn | undefined>)[command];
       if (fn) this.commands.set(script.name, fn.bind(client));
     }
@@ -44,6 +45,11 @@ export class StoreScripts {
   /** See lua/accept-4.lua for the reply's shape. */
   async accept(keys: [idem: string, notification: string, stream: string, deviceIndex: string], args: (string | number)[]): Promise<(string | number)[]> {
     return (await this.fn('accept')(...keys, ...args)) as (string | number)[];
+  }
+
+  /** See lua/acceptMany-n.lua: `keys` are the stream, the device index, then two per notification. */
+  acceptMany(keys: string[], args: (string | number)[]): Promise<(string | number)[]> {
+    return this.fn('acceptMany')(keys.length, ...keys, ...args) as Promise<(string | number)[]>;
   }
 
   /** See lua/putDelivery-2.lua: `dueAt` '' schedules no deadline. */

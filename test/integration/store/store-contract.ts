@@ -80,6 +80,23 @@ export function storeContract(name: string, setup: () => Promise<StoreFixture>, 
       expect((await stores.queue.stats(app)).depth).toBe(2);
     });
 
+    run('accepts many at once (one call where the store groups them), each with its own answer, in order', async ({ stores, app }) => {
+      await registerAll(stores, app, ['a', 'b']);
+      const first = notification(app, ['a', 'ghost'], { idempotencyKey: 'same' });
+      const twin = notification(app, ['b'], { idempotencyKey: 'same' });
+      const nobody = notification(app, ['ghost']);
+      const plenty = Array.from({ length: 150 }, () => notification(app, ['a', 'b']));
+      const answers = await Promise.all([first, twin, nobody, ...plenty].map((n) => stores.notifications.accept(n, options(1))));
+      expect(answers[0]).toEqual({ status: 'stored', id: first.id, recipients: 1, unknown: ['ghost'] });
+      // The second use of a key in the same turn answers what the first stored.
+      expect(answers[1]).toEqual({ status: 'duplicate', id: first.id, recipients: 1 });
+      expect(answers[2]).toEqual({ status: 'no-recipients', unknown: ['ghost'] });
+      expect(answers.slice(3)).toEqual(plenty.map((n) => ({ status: 'stored', id: n.id, recipients: 2, unknown: [] })));
+      expect((await stores.notifications.get(app, plenty[149]!.id))?.deviceIds).toEqual(['a', 'b']);
+      expect(await stores.notifications.get(app, twin.id)).toBeUndefined();
+      expect((await stores.queue.stats(app)).depth).toBe(1 + 150 * 2);
+    });
+
     run('stores nothing when no candidate is registered', async ({ stores, app }) => {
       const n = notification(app, ['nobody', 'none'], { idempotencyKey: 'k2' });
       expect(await stores.notifications.accept(n, options(10))).toEqual({ status: 'no-recipients', unknown: ['nobody', 'none'] });

@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScripts, packageInfo, scoringLuaDir, splitScriptFileName } from '../../../scoring/index.js';
+import { VARIABLE_KEYS } from '../../../scoring/store/script-loader.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 describe('Lua script loader', () => {
   it('reads the key count from the file name', () => {
     expect(splitScriptFileName('recordOutcomes-1.lua')).toEqual({ name: 'recordOutcomes', numberOfKeys: 1 });
+    // `-n`: the key count varies and is passed first on each call.
+    expect(splitScriptFileName('acceptMany-n.lua')).toEqual({ name: 'acceptMany', numberOfKeys: VARIABLE_KEYS });
     expect(() => splitScriptFileName('record_outcomes.lua')).toThrow(expect.objectContaining({ code: 'PUSHMUX_SCORING_SCRIPT_LOAD' }));
   });
 

@@ -19,14 +19,11 @@
   Output:
     2 written on time, 1 written late, 0 the stored version differs (another writer won)
 ]]
+--- @include "includes/storedVersionIs"
+
 local rcall = redis.call
 
-local current = rcall('HGET', KEYS[1], ARGV[1])
-local version = 0
-if current then
-  version = tonumber(string.match(current, '^(%d+)|')) or 0
-end
-if version ~= tonumber(ARGV[2]) then
+if not storedVersionIs(KEYS[1], ARGV[1], ARGV[2]) then
   return 0
 end
 local removed = 0

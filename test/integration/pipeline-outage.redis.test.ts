@@ -4,21 +4,14 @@
  * a failure scored against channels that may well have delivered), each step waits outageGraceMs for
  * the device's retried ack, and only then moves on.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { signNotificationId } from '../../src/http/device-signature.js';
 import type { DeliveryOutcome, OutcomeSink } from '../../src/pipeline/outcome-sink.js';
 import { auth, DEVICES_KEY, eventually, SEND_KEY, testConfigObject, testGateway } from '../support/gateway.js';
-import { deleteKeys, newRedisClient, redisUrl, testPrefix } from '../support/redis.js';
+import { redisGateways, redisUrl } from '../support/redis.js';
 
-const prefix = testPrefix();
-const cleaner = newRedisClient();
-const gateways: Gateway[] = [];
-afterAll(async () => {
-  for (const gw of gateways) await gw.close();
-  await deleteKeys(cleaner, prefix);
-  await cleaner.quit();
-});
+const { prefix, gateways } = redisGateways();
 
 const ACK_DEADLINE_MS = 300;
 const LEASE_MS = 1_000;

@@ -2,19 +2,11 @@
  * A job held by a worker that died is taken over by another instance once idle past the reclaim
  * window, and its devices are delivered.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../src/gateway.js';
+import { describe, expect, it } from 'vitest';
 import { auth, DEVICES_KEY, eventually, SEND_KEY, testConfigObject, testGateway } from '../support/gateway.js';
-import { deleteKeys, newRedisClient, redisUrl, testPrefix } from '../support/redis.js';
+import { redisGateways, redisUrl } from '../support/redis.js';
 
-const prefix = testPrefix();
-const cleaner = newRedisClient();
-const gateways: Gateway[] = [];
-afterAll(async () => {
-  for (const gw of gateways) await gw.close();
-  await deleteKeys(cleaner, prefix);
-  await cleaner.quit();
-});
+const { prefix, gateways } = redisGateways();
 
 describe('crashed worker', () => {
   it('has its held job reclaimed and delivered by another instance', async () => {

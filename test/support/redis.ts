@@ -1,7 +1,8 @@
 /** Test helpers for suites that talk to the shared test Redis. */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
+import type { Gateway } from '../../src/gateway.js';
 
 /** The URL of the run's Redis (REDIS_URL or the one globalSetup started). */
 export function redisUrl(): string {
@@ -26,4 +27,19 @@ export async function deleteKeys(client: Redis, prefix: string): Promise<void> {
     cursor = next;
     if (keys.length > 0) await client.del(...keys);
   } while (cursor !== '0');
+}
+
+/**
+ * A test file's gateways on the run's Redis, under a key prefix of its own: after the file's tests they
+ * are closed and every key under the prefix is deleted. Push each gateway the file starts.
+ */
+export function redisGateways(): { prefix: string; gateways: Gateway[] } {
+  const scope = { prefix: testPrefix(), gateways: [] as Gateway[] };
+  const cleaner = newRedisClient();
+  afterAll(async () => {
+    for (const gw of scope.gateways) await gw.close();
+    await deleteKeys(cleaner, scope.prefix);
+    await cleaner.quit();
+  });
+  return scope;
 }

@@ -207,8 +207,8 @@ export class DeliveryRunner {
     if (skipEvents) for (const skip of plan.skipped) skipEvents.push({ at: this.now(), type: 'skip', channel: skip.channel, reason: skip.reason });
     let longConnection = this.longConnectionStep(notification, appConfig, device, attempted, skipEvents);
     let sms = this.smsStep(notification, device, attempted, skipEvents);
-    // The device-type rule on the own channels (deny > pin > allow, as for providers); a pin on one of
-    // them (tried now or before) leaves the providers out.
+    // The device-type rule on the own channels: only a rule naming them moves them (a deny leaves one
+    // out; a pin on one, tried now or before, leaves the providers out).
     const candidates = longConnection && sms ? BOTH_OWN : longConnection ? LONG_CONNECTION_ONLY : sms ? SMS_ONLY : NO_OWN;
     const ruled = admitOwnChannels(ranker, app, device, plan, candidates, attempted);
     if (ruled.channels !== candidates) {

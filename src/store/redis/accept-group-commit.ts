@@ -82,7 +82,9 @@ export class AcceptGroupCommit {
     const args: (string | number)[] = [options.idempotencyTtlSeconds, options.retentionSeconds, options.devicesPerJob];
     for (const { notification, doc } of items) {
       const { id, idempotencyKey } = notification;
-      keys.push(this.keys.idempotency(app, idempotencyKey ?? '-'), this.keys.notification(app, id));
+      // An idempotency key is only named when there is one: most sends have none.
+      keys.push(this.keys.notification(app, id));
+      if (idempotencyKey) keys.push(this.keys.idempotency(app, idempotencyKey));
       args.push(idempotencyKey ? '1' : '0', id, doc, notification.deviceIds.length, ...notification.deviceIds);
     }
     const flat = await guard('accept', () => this.scripts.acceptMany(keys, args));

@@ -7,8 +7,8 @@ import type { RedisKeys } from './redis-keys.js';
 import type { StoreScripts } from './redis-scripts.js';
 
 /**
- * Notifications as JSON strings with a retention TTL; delivery states as one hash per notification
- * (field = device id), so a status read is one HGETALL.
+ * Notifications as one string each ('<doc JSON>\n<device ids>') with a retention TTL; delivery states
+ * as one hash per notification (field = device id), so a status read is one HGETALL.
  */
 export class RedisNotificationStore implements NotificationStore {
   constructor(
@@ -37,8 +37,22 @@ export class RedisNotificationStore implements NotificationStore {
 
   get(app: string, id: string): Promise<NotificationRecord | undefined> {
     return guard('notification get', async () => {
-      const [doc, devices] = await this.client.hmget(this.keys.notification(app, id), 'doc', 'devices');
-      if (!doc) return undefined;
+      const key = this.keys.notification(app, id);
+      let doc: string | null | undefined;
+      let devices: string | null | undefined;
+      try {
+        const stored = await this.client.get(key);
+        if (stored === null) return undefined;
+        // '<doc>\n<device ids>' (see lua/includes/acceptOne.lua): JSON never holds a raw newline.
+        const split = stored.indexOf('\n');
+        doc = stored.slice(0, split);
+        devices = stored.slice(split + 1);
+      } catch (error) {
+        // Accepted by an earlier version, which stored a hash; it expires with its retention.
+        if (!(error instanceof Error && error.message.startsWith('WRONGTYPE'))) throw error;
+        [doc, devices] = await this.client.hmget(key, 'doc', 'devices');
+        if (!doc) return undefined;
+      }
       return { ...(JSON.parse(doc) as Omit<NotificationRecord, 'deviceIds'>), deviceIds: devices ? devices.split(',') : [] };
     });
   }

@@ -47,7 +47,7 @@ export class StoreScripts {
     return (await this.fn('accept')(...keys, ...args)) as (string | number)[];
   }
 
-  /** See lua/acceptMany-n.lua: `keys` are the stream, the device index, then two per notification. */
+  /** See lua/acceptMany-n.lua: `keys` are the stream, the device index, then each notification's own (one or two). */
   acceptMany(keys: string[], args: (string | number)[]): Promise<(string | number)[]> {
     return this.fn('acceptMany')(keys.length, ...keys, ...args) as Promise<(string | number)[]>;
   }

@@ -44,6 +44,32 @@ describe('redis job queue acks', () => {
   });
 });
 
+describe('redis notification records', () => {
+  it('stores a notification as one string with its retention, and still reads one an earlier version stored as a hash', async () => {
+    const prefix = testPrefix();
+    const stores = await createRedisStores({ url: redisUrl(), keyPrefix: prefix, retentionSeconds: 600 });
+    try {
+      await stores.devices.put('app1', { id: 'a', platform: 'ios', tokens: { apns: 'a' }, key: 'k'.repeat(32), createdAt: 1, updatedAt: 1 });
+      const now = Date.now();
+      const record = { id: 'n1', app: 'app1', deviceIds: ['a'], title: 'line one\nline two', data: { k: 'v\n' }, priority: 'high' as const, ttlSeconds: 60, createdAt: now, expiresAt: now + 60_000 };
+      await stores.notifications.accept(record, { devicesPerJob: 10, idempotencyTtlSeconds: 60, retentionSeconds: 600 });
+      const key = `{${prefix}:app1}:n:n1`;
+      expect(await cleaner.type(key)).toBe('string');
+      expect(await cleaner.ttl(key)).toBeGreaterThan(590);
+      expect(await stores.notifications.get('app1', 'n1')).toMatchObject({ id: 'n1', deviceIds: ['a'], title: 'line one\nline two', data: { k: 'v\n' } });
+
+      // The hash layout accepts had before (doc, devices, count): still readable until it expires.
+      const old = `{${prefix}:app1}:n:old`;
+      await cleaner.hset(old, 'doc', JSON.stringify({ id: 'old', app: 'app1', title: 't', data: {}, priority: 'normal', ttlSeconds: 60, createdAt: now, expiresAt: now + 60_000 }), 'devices', 'a,b', 'count', 2);
+      expect(await stores.notifications.get('app1', 'old')).toMatchObject({ id: 'old', deviceIds: ['a', 'b'], title: 't' });
+      expect(await stores.notifications.get('app1', 'missing')).toBeUndefined();
+    } finally {
+      await stores.health.close();
+      await deleteKeys(cleaner, prefix);
+    }
+  });
+});
+
 describe('redis store when Redis is unreachable', () => {
   it('fails start-up with StoreUnavailableError naming the redacted URL', async () => {
     await expect(createRedisStores({ url: 'redis://:secret@127.0.0.1:1', keyPrefix: 'x', retentionSeconds: 60, connectTimeoutMs: 500 }))

@@ -3,7 +3,7 @@
 
   Input:
     KEYS[1] idempotency key ('{pm:app}:idem:<key>'; unused when ARGV[1] is '0')
-    KEYS[2] notification key ('{pm:app}:n:<id>'), a hash: doc, devices, count
+    KEYS[2] notification key ('{pm:app}:n:<id>'), a string: '<notification JSON>\n<device ids, comma-separated>'
     KEYS[3] job stream ('{pm:app}:jobs')
     KEYS[4] device index set ('{pm:app}:devices')
 

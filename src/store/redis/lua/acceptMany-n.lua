@@ -6,7 +6,7 @@
   Input (the key count is the call's first argument):
     KEYS[1] job stream ('{pm:app}:jobs')
     KEYS[2] device index set ('{pm:app}:devices')
-    KEYS[2i+1], KEYS[2i+2] the i-th notification's idempotency key and notification key (i from 1)
+    then per notification, in order: its notification key, and its idempotency key when it has one
 
     ARGV[1] idempotency TTL (seconds)
     ARGV[2] retention (seconds)
@@ -20,14 +20,21 @@
 
 local out = {}
 local at = 4
-for i = 1, (#KEYS - 2) / 2 do
+local key = 3
+while key <= #KEYS do
   local hasIdem, id, doc, count = ARGV[at], ARGV[at + 1], ARGV[at + 2], tonumber(ARGV[at + 3])
   local candidates = {}
   for c = at + 4, at + 3 + count do
     candidates[#candidates + 1] = ARGV[c]
   end
   at = at + 4 + count
-  local answer = acceptOne(KEYS[2 * i + 1], KEYS[2 * i + 2], KEYS[1], KEYS[2], hasIdem, id, doc, ARGV[1], ARGV[2], ARGV[3], candidates)
+  local notificationKey, idemKey = KEYS[key], false
+  key = key + 1
+  if hasIdem == '1' then
+    idemKey = KEYS[key]
+    key = key + 1
+  end
+  local answer = acceptOne(idemKey, notificationKey, KEYS[1], KEYS[2], hasIdem, id, doc, ARGV[1], ARGV[2], ARGV[3], candidates)
   out[#out + 1] = #answer
   for _, v in ipairs(answer) do out[#out + 1] = v end
 end

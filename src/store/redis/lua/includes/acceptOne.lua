@@ -39,8 +39,9 @@ local function acceptOne(idemKey, notificationKey, streamKey, indexKey, hasIdem,
     return out
   end
 
-  redis.call('HSET', notificationKey, 'doc', doc, 'devices', table.concat(known, ','), 'count', #known)
-  redis.call('EXPIRE', notificationKey, retention)
+  -- One string, '<doc>\n<device ids>': one write instead of a hash and its EXPIRE (the doc is JSON,
+  -- which never holds a raw newline).
+  redis.call('SET', notificationKey, doc .. '\n' .. table.concat(known, ','), 'EX', retention)
   local jobSize = tonumber(perJob)
   for first = 1, #known, jobSize do
     local last = math.min(first + jobSize - 1, #known)

@@ -24,4 +24,5 @@ EXPOSE 8080
 # Slim images have no curl: Node's fetch does the probe.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/src/main.js"]
+# The same command as `npm start` (package.json), young-generation floor included (see README, Tuning).
+CMD ["node", "--min-semi-space-size=16", "dist/src/main.js"]

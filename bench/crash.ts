@@ -13,11 +13,12 @@ const takeover = process.env.BENCH_TAKEOVER === 'peer' ? 'peer' : 'restart';
 const verbose = process.env.BENCH_VERBOSE === '1';
 
 // The gateways run as `npm start` runs them: the build, not the TypeScript loader.
-const entry = buildGateway();
+const { entry, nodeArgs } = buildGateway();
 const redis = await benchRedis();
 try {
   const result = await runCrashDrill({
     entry,
+    nodeArgs,
     redisUrl: redis.url,
     keyPrefix: `crash-${Date.now()}`,
     notifications,

@@ -2,7 +2,7 @@
  * npm run bench:ingest — accept throughput with durable storage (Redis) against a bare fastify route
  * answering 202 on the same machine, in the same run, driven by this separate load process
  * (autocannon). Also measures the batch endpoint in recipients per second. Prints one JSON line.
- * The gateway is built and run as `npm start` runs it (dist/, tsc's output).
+ * The gateway is built and run as `npm start` runs it (dist/, tsc's output, with the start script's node flags).
  *
  * The gateway and the baseline take turns (BENCH_ROUNDS, 4) within BENCH_DURATION_S each.
  *
@@ -109,10 +109,11 @@ apps:
 `);
 // API-only node: the benchmark measures accepting (stored durably), not delivering.
 const gatewayNodeOptions = process.env.BENCH_GATEWAY_NODE_OPTIONS;
-const gateway = await startNodeProcess(buildGateway(), {
+const { entry, nodeArgs } = buildGateway();
+const gateway = await startNodeProcess(entry, {
   PUSHMUX_CONFIG: configPath, REDIS_URL: redis.url, PUSHMUX_LOG_LEVEL: 'warn',
   ...(gatewayNodeOptions ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${gatewayNodeOptions}`.trim() } : {}),
-});
+}, '/healthz', nodeArgs);
 let output: Record<string, unknown>;
 // The baseline runs beside the gateway from the start (an idle server costs nothing), so the two can
 // take turns: on a shared 2-core host the speed drifts by tens of percent within a minute, and a

@@ -65,11 +65,12 @@ async function runFloor(count: number): Promise<{ perS: number; acked: number; s
 }
 
 // The gateways run as `npm start` runs them: the build, not the TypeScript loader.
-const entry = buildGateway();
+const { entry, nodeArgs } = buildGateway();
 const redis = await benchRedis();
 try {
   const result = await runCrashDrill({
     entry,
+    nodeArgs,
     redisUrl: redis.url,
     keyPrefix: `pipeline-${Date.now()}`,
     notifications,

@@ -1,6 +1,6 @@
 /** Helpers the benchmarks share: start the gateway (or another server) as a process, wait for it, stop it. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startRedisServer, type RedisServerHandle } from '../../test/support/redis-server.js';
@@ -12,13 +12,13 @@ export interface ServerProcess {
 }
 
 /**
- * Spawns `node <script>` (JavaScript: compiled or plain) or `node --import tsx <script>` (TypeScript)
- * with env, and waits until GET <readyPath> answers.
+ * Spawns `node <nodeArgs> <script>` (JavaScript: compiled or plain) or `node --import tsx <script>`
+ * (TypeScript) with env, and waits until GET <readyPath> answers.
  */
-export async function startNodeProcess(script: string, env: Record<string, string>, readyPath = '/healthz'): Promise<ServerProcess> {
+export async function startNodeProcess(script: string, env: Record<string, string>, readyPath = '/healthz', nodeArgs: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...loader, script], {
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -49,12 +49,19 @@ export async function startNodeProcess(script: string, env: Record<string, strin
 }
 
 /**
- * Builds the gateway as `npm start` does and answers its entry point, so a benchmark measures the code
- * production runs (tsc's output), not the TypeScript loader's (which wraps every function it defines).
+ * Builds the gateway as `npm start` does and answers its entry point and the node flags `npm start`
+ * gives it, so a benchmark measures what production runs: tsc's output (not the TypeScript loader's,
+ * which wraps every function it defines) under the same V8 settings.
  */
-export function buildGateway(): string {
+export function buildGateway(): { entry: string; nodeArgs: string[] } {
   execFileSync('npm', ['run', '-s', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return 'dist/src/main.js';
+  return { entry: 'dist/src/main.js', nodeArgs: gatewayNodeArgs() };
+}
+
+/** The flags of package.json's start script (`node <flags> dist/src/main.js`): one place says them. */
+export function gatewayNodeArgs(): string[] {
+  const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+  return scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
 /**

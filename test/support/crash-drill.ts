@@ -28,6 +28,8 @@ export interface DrillOptions {
   log?: (line: string) => void;
   /** The gateway's entry point: TypeScript under tsx (default, tests) or the build (benchmarks: `dist/src/main.js`). */
   entry?: string;
+  /** Node flags for the gateways (benchmarks: those of `npm start`). */
+  nodeArgs?: string[];
 }
 
 export interface DrillResult {
@@ -56,12 +58,12 @@ interface Instance {
   output: () => string;
 }
 
-async function startInstance(configPath: string, redisUrl: string, entry = 'src/main.ts'): Promise<Instance> {
+async function startInstance(configPath: string, redisUrl: string, entry = 'src/main.ts', nodeArgs: string[] = []): Promise<Instance> {
   const port = await freePort();
   // DRILL_NODE_ARGS lets a profiling run add flags such as --cpu-prof to the gateways.
   const extra = process.env.DRILL_NODE_ARGS ? process.env.DRILL_NODE_ARGS.split(' ') : [];
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...extra, ...loader, entry], {
+  const child = spawn(process.execPath, [...extra, ...nodeArgs, ...loader, entry], {
     env: { ...process.env, PUSHMUX_CONFIG: configPath, REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', PUSHMUX_LOG_LEVEL: process.env.DRILL_LOG_LEVEL ?? "error", PUSHMUX_DEMO_KEY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -140,9 +142,9 @@ apps:
   const instances: Instance[] = [];
   const fleet = new DeviceFleet(mock, APP, '');
   try {
-    const first = await startInstance(configPath, options.redisUrl, options.entry);
+    const first = await startInstance(configPath, options.redisUrl, options.entry, options.nodeArgs);
     instances.push(first);
-    const peer = options.takeover === 'peer' ? await startInstance(configPath, options.redisUrl, options.entry) : undefined;
+    const peer = options.takeover === 'peer' ? await startInstance(configPath, options.redisUrl, options.entry, options.nodeArgs) : undefined;
     if (peer) instances.push(peer);
     fleet.baseUrl = peer?.base ?? first.base;
     fleet.start();
@@ -183,7 +185,7 @@ apps:
       log(`killed -9 with ${receivedBeforeKill} of ${ids.length} received`);
     }
     log(peer ? 'peer takes over' : 'restarting');
-    const survivor = peer ?? (options.kill === false ? first : await startInstance(configPath, options.redisUrl, options.entry));
+    const survivor = peer ?? (options.kill === false ? first : await startInstance(configPath, options.redisUrl, options.entry, options.nodeArgs));
     log(`survivor up at ${survivor.base}`);
     if (!instances.includes(survivor)) instances.push(survivor);
     fleet.baseUrl = survivor.base;

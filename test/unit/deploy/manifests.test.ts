@@ -3,6 +3,7 @@
  * gateway configs (compose file, Kubernetes ConfigMap) pass the gateway's own loader, and the
  * Kubernetes objects refer to each other by the right names. No docker engine or cluster needed.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,5 +107,26 @@ describe('kubernetes manifests', () => {
     for (const file of kustomization.resources as string[]) expect(existsSync(join(dir, file))).toBe(true);
     expect(kustomization.resources).not.toContain('secret.example.yaml');
     expect(existsSync(join(dir, 'REDIS.md'))).toBe(true);
+  });
+});
+
+describe('the gateway command', () => {
+  // package.json's start script is the one place that says how node runs the gateway (flags included);
+  // the image, the Kubernetes Deployment and the benchmarks must run the same command.
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+
+  it('is the same in the Dockerfile, the Kubernetes Deployment and npm start', () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(readFileSync('Dockerfile', 'utf8'))?.[1];
+    expect(JSON.parse(cmd ?? '[]')).toEqual(start);
+    const deployment = read('deploy/kubernetes/deployment.yaml');
+    expect(deployment.spec.template.spec.containers[0].args).toEqual(start);
+  });
+
+  it('gives node only flags it accepts', () => {
+    const flags = start.filter((word) => word.startsWith('--'));
+    expect(flags.length).toBeGreaterThan(0);
+    const result = spawnSync(process.execPath, [...flags, '-e', '0']);
+    expect(result.stderr.toString()).toBe('');
+    expect(result.status).toBe(0);
   });
 });

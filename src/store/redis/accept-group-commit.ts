@@ -4,7 +4,8 @@
  * client then pay the per-command cost (parsing, the script call, the client's command and promise
  * machinery, the socket write and read) once per turn, which is most of what an accept costs beyond
  * the data itself. Each caller still gets its own answer only once the whole call is stored: a 202
- * keeps meaning "durably stored".
+ * keeps meaning "durably stored". Groups go out as they close, each while earlier ones are still in
+ * flight (the client sends these scripts outside its auto-pipelining, see redis-scripts.ts).
  */
 import type { AcceptOptions, AcceptResult } from '../ports.js';
 import type { NotificationRecord } from '../records.js';

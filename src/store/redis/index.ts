@@ -7,7 +7,7 @@ import { RedisDeviceStore } from './redis-device-store.js';
 import { RedisJobQueue } from './redis-job-queue.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisNotificationStore } from './redis-notification-store.js';
-import { StoreScripts } from './redis-scripts.js';
+import { selfBatchedScriptCommands, StoreScripts } from './redis-scripts.js';
 
 export * from './redis-client.js';
 export * from './redis-deadline-store.js';
@@ -32,7 +32,12 @@ export interface RedisStoreOptions {
  * offline queue), so the API can answer 503 instead of hanging.
  */
 export async function createRedisStores(options: RedisStoreOptions): Promise<Stores & { client: RedisClient }> {
-  const client = newRedisClient({ url: options.url, cluster: options.cluster ?? false, connectTimeoutMs: options.connectTimeoutMs ?? 10_000 });
+  const client = newRedisClient({
+    url: options.url,
+    cluster: options.cluster ?? false,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    unpipelinedCommands: selfBatchedScriptCommands(),
+  });
   // Connection errors surface through /readyz and 503s; without a listener ioredis would log each one.
   client.on('error', () => {});
   try {

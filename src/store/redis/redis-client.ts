@@ -11,6 +11,8 @@ export interface RedisConnectOptions {
   url: string;
   cluster: boolean;
   connectTimeoutMs: number;
+  /** Commands sent as they come, outside auto-pipelining: their callers batch them already. */
+  unpipelinedCommands?: string[];
 }
 
 /** Fail fast while Redis is unreachable (no offline queue), so the API answers 503 instead of hanging. */
@@ -24,7 +26,8 @@ const COMMON: RedisOptions = {
 };
 
 export function newRedisClient(options: RedisConnectOptions): RedisClient {
-  if (!options.cluster) return new Redis(options.url, { ...COMMON, connectTimeout: options.connectTimeoutMs });
+  const autoPipeliningIgnoredCommands = options.unpipelinedCommands ?? [];
+  if (!options.cluster) return new Redis(options.url, { ...COMMON, autoPipeliningIgnoredCommands, connectTimeout: options.connectTimeoutMs });
   const nodes = options.url.split(',').map((seed) => {
     const parsed = new URL(seed.trim());
     return { host: parsed.hostname, port: Number(parsed.port || 6379) };
@@ -36,6 +39,7 @@ export function newRedisClient(options: RedisConnectOptions): RedisClient {
     // stall; commands still fail once a node has stayed down past one retry.
     enableOfflineQueue: true,
     enableAutoPipelining: true,
+    autoPipeliningIgnoredCommands,
     clusterRetryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     // Node connections are the cluster's to open and queue; commands still fail after one retry.
     redisOptions: {

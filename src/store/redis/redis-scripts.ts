@@ -20,6 +20,24 @@ function definitions(): { scripts: ScriptDefinition[]; version: string } {
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
+/** A script's command on the client: versioned, so two builds never share one. */
+function commandName(script: string, version: string): string {
+  return `${script}:${version}`;
+}
+
+/**
+ * Scripts whose callers gather calls into one themselves (the accept group commit). ioredis's
+ * auto-pipelining keeps one pipeline in flight per connection and queues every later command behind
+ * it: for these it would only make each group wait for the previous group's round trip.
+ */
+const SELF_BATCHED_SCRIPTS = ['accept', 'acceptMany'];
+
+/** The client commands of SELF_BATCHED_SCRIPTS, for the client's `autoPipeliningIgnoredCommands`. */
+export function selfBatchedScriptCommands(): string[] {
+  const { version } = definitions();
+  return SELF_BATCHED_SCRIPTS.map((script) => commandName(script, version));
+}
+
 /** Typed access to the gateway's scripts on one connection. */
 export class StoreScripts {
   /** Each script's command, bound to the connection once: calls are on every request's path. */
@@ -28,7 +46,7 @@ export class StoreScripts {
   constructor(client: RedisClient) {
     const { scripts, version } = definitions();
     for (const script of scripts) {
-      const command = `${script.name}:${version}`;
+      const command = commandName(script.name, version);
       const numberOfKeys = script.numberOfKeys === VARIABLE_KEYS ? undefined : script.numberOfKeys;
       if (!(command in client)) client.defineCommand(command, { numberOfKeys, lua: script.lua });
       const fn = (client as unknown as Record<string, ScriptFn | undefined>)[command];

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { StoreUnavailableError } from '../../../src/errors/index.js';
 import { createRedisStores } from '../../../src/store/redis/index.js';
@@ -65,6 +67,77 @@ describe('redis notification records', () => {
       expect(await stores.notifications.get('app1', 'missing')).toBeUndefined();
     } finally {
       await stores.health.close();
+      await deleteKeys(cleaner, prefix);
+    }
+  });
+});
+
+/**
+ * A TCP proxy in front of the test Redis that forwards commands at once and, while holding, keeps
+ * Redis's replies back: it shows what the client sends before any answer arrives.
+ */
+async function replyHoldingProxy(target: string): Promise<{ url: string; sent(): string; hold(): void; release(): void; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  let holding = false;
+  let sent = '';
+  const held: { socket: Socket; chunk: Buffer }[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(port), hostname);
+    sockets.add(client).add(upstream);
+    client.on('data', (chunk: Buffer) => { sent += chunk.toString('latin1'); upstream.write(chunk); });
+    upstream.on('data', (chunk: Buffer) => (holding ? held.push({ socket: client, chunk }) : client.write(chunk)));
+    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      a.on('error', () => b.destroy());
+      a.on('close', () => b.destroy());
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    sent: () => sent,
+    hold: () => { holding = true; sent = ''; },
+    release() {
+      holding = false;
+      for (const { socket, chunk } of held.splice(0)) socket.write(chunk);
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
+describe('redis accept group commit', () => {
+  it('sends a group while the previous group is still waiting for its answer', async () => {
+    const proxy = await replyHoldingProxy(redisUrl());
+    const prefix = testPrefix();
+    const stores = await createRedisStores({ url: proxy.url, keyPrefix: prefix, retentionSeconds: 600 });
+    try {
+      await stores.devices.put('app1', { id: 'a', platform: 'ios', tokens: { apns: 'a' }, key: 'k'.repeat(32), createdAt: 1, updatedAt: 1 });
+      const now = Date.now();
+      const accept = (id: string) => stores.notifications.accept(
+        { id, app: 'app1', deviceIds: ['a'], data: {}, priority: 'high', ttlSeconds: 60, createdAt: now, expiresAt: now + 60_000 },
+        { devicesPerJob: 10, idempotencyTtlSeconds: 60, retentionSeconds: 600 },
+      );
+      // Loads the script (EVALSHA, then EVAL on NOSCRIPT) while answers still flow.
+      await accept('warm');
+      proxy.hold();
+      const evalshas = () => proxy.sent().split('\r\nevalsha\r\n').length - 1;
+      const first = accept('n1');
+      await vi.waitFor(() => expect(evalshas()).toBe(1));
+      // Another turn, so another group: it must not queue behind the first one's unanswered round
+      // trip (ioredis's auto-pipelining would hold it until the first answer arrives).
+      const second = accept('n2');
+      await vi.waitFor(() => expect(evalshas()).toBe(2), { timeout: 2_000 });
+      proxy.release();
+      expect(await Promise.all([first, second])).toMatchObject([{ status: 'stored', id: 'n1' }, { status: 'stored', id: 'n2' }]);
+    } finally {
+      proxy.release();
+      await stores.health.close();
+      await proxy.close();
       await deleteKeys(cleaner, prefix);
     }
   });

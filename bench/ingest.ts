@@ -4,7 +4,9 @@
  * (autocannon). Also measures the batch endpoint in recipients per second. Prints one JSON line.
  * The gateway is built and run as `npm start` runs it (dist/, tsc's output, with the start script's node flags).
  *
- * The gateway and the baseline take turns (BENCH_ROUNDS, 4) within BENCH_DURATION_S each.
+ * The gateway and the baseline take turns (BENCH_ROUNDS, 4) within BENCH_DURATION_S each. Each has
+ * CPU 0 to itself; this load process and Redis share the other CPUs (cpuPlacement; BENCH_PIN=0 leaves
+ * placement to the scheduler).
  *
  * Settings (env): BENCH_DURATION_S (12), BENCH_CONNECTIONS (64), BENCH_DEVICES (10000),
  * BENCH_BATCH_SIZE notifications per batch (1000), BENCH_BATCH_RECIPIENTS per notification (10).
@@ -14,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import { benchRedis, buildGateway, startNodeProcess, writeTempConfig } from './support/processes.js';
+import { benchRedis, buildGateway, cpuPlacement, startNodeProcess, writeTempConfig } from './support/processes.js';
 
 const durationS = Number(process.env.BENCH_DURATION_S ?? 12);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -119,6 +121,11 @@ let output: Record<string, unknown>;
 // take turns: on a shared 2-core host the speed drifts by tens of percent within a minute, and a
 // gateway phase followed by a baseline phase would measure the drift as much as the gateway.
 const bare = await startNodeProcess('bench/support/bare-server.mjs', {});
+const placement = cpuPlacement();
+placement?.server(gateway.child.pid);
+placement?.server(bare.child.pid);
+placement?.helper(redis.pid);
+placement?.helper(process.pid);
 try {
   await registerDevices(gateway.base);
   const single = JSON.stringify({ to: { deviceIds: ['d42'] }, title: 'Order shipped', body: 'Your parcel is on its way', data: { orderId: '42' } });
@@ -164,6 +171,7 @@ try {
     duration_s: durationS,
     rounds: ROUNDS,
     connections,
+    pinned: placement !== undefined,
     accepted_per_s: Math.round(rate(sides.gateway)),
     baseline_per_s: Math.round(rate(sides.baseline)),
     ratio: Number((rate(sides.gateway) / rate(sides.baseline)).toFixed(3)),

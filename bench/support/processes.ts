@@ -1,7 +1,7 @@
 /** Helpers the benchmarks share: start the gateway (or another server) as a process, wait for it, stop it. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startRedisServer, type RedisServerHandle } from '../../test/support/redis-server.js';
 
@@ -68,9 +68,9 @@ export function gatewayNodeArgs(): string[] {
  * REDIS_URL when set, else a redis-server of the benchmark's own, durable as production runs it (AOF,
  * fsync every second, as deploy/ configures): a 202 is measured with the writes it costs.
  */
-export async function benchRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function benchRedis(): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
   const fromEnv = process.env.REDIS_URL;
-  if (fromEnv) return { url: fromEnv, stop: async () => undefined };
+  if (fromEnv) return { url: fromEnv, pid: undefined, stop: async () => undefined };
   const server: RedisServerHandle = await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'everysec']);
   return server;
 }
@@ -80,4 +80,34 @@ export function writeTempConfig(yaml: string): string {
   const path = join(tmpdir(), `pushmux-bench-${process.pid}-${Date.now()}.yaml`);
   writeFileSync(path, yaml);
   return path;
+}
+
+/**
+ * Where a load benchmark runs its processes: the server under test (the gateway, or the baseline in
+ * its turn) on CPU 0 alone, the load generator (this process) and the benchmark's Redis on the other
+ * CPUs. Left to the scheduler on a 2-core machine, Redis and the load generator sometimes run on the
+ * server's CPU and sometimes not: identical gateway processes then measured 4-13% apart, run after
+ * run. Apart, a server's throughput is what one core of it does, and Redis's work (its AOF rewrites
+ * included) lands where a separate Redis host's would: off the gateway's CPU.
+ * Off with BENCH_PIN=0, or when the machine has one CPU or no `taskset` (util-linux).
+ */
+export interface CpuPlacement {
+  /** Pins a server under test to CPU 0 (all its threads). */
+  server(pid: number | undefined): void;
+  /** Pins a helper (the load generator, Redis) to the other CPUs. */
+  helper(pid: number | undefined): void;
+}
+
+export function cpuPlacement(): CpuPlacement | undefined {
+  const cpus = availableParallelism();
+  if (process.env.BENCH_PIN === '0' || cpus < 2) return undefined;
+  const pin = (list: string) => (pid: number | undefined) => {
+    if (pid) execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', list, String(pid)], { stdio: 'ignore' });
+  };
+  try {
+    execFileSync('taskset', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  return { server: pin('0'), helper: pin(cpus === 2 ? '1' : `1-${cpus - 1}`) };
 }

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 
 export interface RedisServerHandle {
   url: string;
+  /** The redis-server process (benchmarks place it on a CPU). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
   });
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: child.pid,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -5,7 +5,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions, type onResponseHookHandler } from 'fastify';
 import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
 import { GatewayError, RequestError, StoreUnavailableError, errorBody } from '../errors/index.js';
 import { registerDeviceCors } from './device-cors.js';
@@ -63,14 +63,22 @@ export async function buildServer(services: HttpServices, options: ServerOptions
     return reply.code(500).send(errorBody('internal', 'Internal error'));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(errorBody('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    // No route, so no route hook: observed here, as the answer leaves.
+    services.metrics.httpRequest(request.method, 'unmatched', 404, reply.elapsedTime / 1000);
+    return reply.code(404).send(errorBody('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+  });
 
-  // Callback style, not async: no promise per request for a synchronous observation.
-  app.addHook('onResponse', (request, reply, done) => {
-    services.metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    done();
+  // Request durations per route, the route's template taken once as it is added (request.routeOptions
+  // builds an object per request). Callback style: no promise for a synchronous observation.
+  app.addHook('onRoute', (route) => {
+    const template = route.url;
+    const observe: onResponseHookHandler = (request, reply, done) => {
+      services.metrics.httpRequest(request.method, template, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    };
+    const own = route.onResponse === undefined ? [] : Array.isArray(route.onResponse) ? route.onResponse : [route.onResponse];
+    route.onResponse = [...own, observe];
   });
 
   await app.register(swagger, {

@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { QueueStats } from '../store/ports.js';
+import { SeriesHistogram, type HistogramSeries } from './series-histogram.js';
 
 export type QueueStatsSource = () => Promise<Map<string, QueueStats>>;
 
@@ -123,7 +124,7 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  private readonly httpDuration = new Histogram({
+  private readonly httpDuration = new SeriesHistogram({
     name: 'pushmux_http_request_duration_seconds',
     help: 'HTTP API request durations by route template and status code.',
     labelNames: ['method', 'route', 'status_code'] as const,
@@ -133,9 +134,9 @@ export class GatewayMetrics {
 
   private queueStatsSource: QueueStatsSource | undefined;
 
-  // Labelled children of the HTTP histogram, made once per label set (all low-cardinality):
-  // saves building and validating a labels object on every request.
-  private readonly httpChildren = new Map<string, Histogram.Internal<'method' | 'route' | 'status_code'>>();
+  // The HTTP histogram's series by method, status and route (all low-cardinality), found with one
+  // string key per request.
+  private readonly httpSeries = new Map<string, HistogramSeries>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'pushmux_' });
@@ -225,12 +226,12 @@ export class GatewayMetrics {
 
   httpRequest(method: string, route: string, statusCode: number, seconds: number): void {
     const key = `${method} ${statusCode} ${route}`;
-    let child = this.httpChildren.get(key);
-    if (!child) {
-      child = this.httpDuration.labels(method, route, String(statusCode));
-      this.httpChildren.set(key, child);
+    let series = this.httpSeries.get(key);
+    if (!series) {
+      series = this.httpDuration.series({ method, route, status_code: String(statusCode) });
+      this.httpSeries.set(key, series);
     }
-    child.observe(seconds);
+    series.observe(seconds);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -218,6 +218,17 @@ describe('ops', () => {
     }
     // Route templates only: never a device or notification id in a label.
     for (const id of ['mi-1', 'px-1', 'ip-1', 'dead-1']) expect(metrics).not.toContain(id);
+    // Every answer is observed under its route's template, refusals and unknown routes included.
+    const count = async (labels: string) => Number(new RegExp(`^pushmux_http_request_duration_seconds_count\\{${labels}\\} (\\d+)$`, 'm')
+      .exec((await inject({ method: 'GET', url: '/metrics' })).body)?.[1] ?? 0);
+    const refused = 'method="POST",route="/v1/apps/:app/notifications",status_code="401"';
+    const malformed = 'method="POST",route="/v1/apps/:app/notifications",status_code="400"';
+    const unmatched = 'method="GET",route="unmatched",status_code="404"';
+    const before = [await count(refused), await count(malformed), await count(unmatched)];
+    await inject({ method: 'POST', url: '/v1/apps/shop/notifications', payload: { to: { deviceIds: ['mi-1'] }, title: 't' } });
+    await inject({ method: 'POST', url: '/v1/apps/shop/notifications', headers: { ...auth(SEND_KEY), 'content-type': 'application/json' }, payload: '{"to":' });
+    await inject({ method: 'GET', url: '/v1/no/such/route/mi-1' });
+    expect([await count(refused), await count(malformed), await count(unmatched)]).toEqual(before.map((n) => n + 1));
     const doc = (await inject({ method: 'GET', url: '/docs/json' })).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
       '/v1/apps/{app}/devices/{deviceId}', '/v1/apps/{app}/notifications', '/v1/apps/{app}/notifications/batch', '/v1/apps/{app}/notifications/{id}',

@@ -48,6 +48,8 @@ export class SeriesHistogram<T extends string> extends Histogram<T> {
   constructor(private readonly config: HistogramConfiguration<T> & { buckets: number[] }) {
     super(config);
     this.bounds = [...config.buckets].sort((a, b) => a - b);
+    // prom-client's constructor sets observe on the instance, so it is replaced here, not overridden.
+    this.observe = () => this.refuse();
   }
 
   /** The series of one label set, made on first use; keep it (label values must be low-cardinality). */
@@ -59,6 +61,19 @@ export class SeriesHistogram<T extends string> extends Histogram<T> {
       this.byKey.set(key, series);
     }
     return series;
+  }
+
+  // prom-client's own ways to observe write to state this class never exports: only series() counts.
+  override labels(): never {
+    return this.refuse();
+  }
+
+  override startTimer(): never {
+    return this.refuse();
+  }
+
+  private refuse(): never {
+    throw new Error(`${this.config.name}: observe through series()`);
   }
 
   /** What the registry renders (it prefers this to get()). */

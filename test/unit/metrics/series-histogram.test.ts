@@ -43,4 +43,11 @@ describe('SeriesHistogram', () => {
     series.series(post).observe(0.002);
     expect(await fast.metrics()).toBe(await reference.metrics());
   });
+
+  it("refuses prom-client's own observe paths, whose counts it would never export", () => {
+    const histogram: Histogram<string> = both([]).series;
+    expect(() => histogram.observe(post, 1)).toThrow(/series\(\)/);
+    expect(() => histogram.labels(post).observe(1)).toThrow(/series\(\)/);
+    expect(() => histogram.startTimer(post)()).toThrow(/series\(\)/);
+  });
 });

@@ -109,5 +109,5 @@ export function cpuPlacement(): CpuPlacement | undefined {
   } catch {
     return undefined;
   }
-  return { server: pin('0'), helper: pin(cpus === 2 ? '1' : `1-${cpus - 1}`) };
+  return { server: pin('0'), helper: pin(`1-${cpus - 1}`) };
 }

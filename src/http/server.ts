@@ -77,8 +77,7 @@ export async function buildServer(services: HttpServices, options: ServerOptions
       services.metrics.httpRequest(request.method, template, reply.statusCode, reply.elapsedTime / 1000);
       done();
     };
-    const own = route.onResponse === undefined ? [] : Array.isArray(route.onResponse) ? route.onResponse : [route.onResponse];
-    route.onResponse = [...own, observe];
+    route.onResponse = [...[route.onResponse ?? []].flat(), observe];
   });
 
   await app.register(swagger, {
